@@ -1,0 +1,64 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Django 6.1 needs Python >= 3.12; on these machines `python3` may be 3.11, so we
+# look for a suitable interpreter ourselves. `make run PYTHON=/path/to/python3.12` overrides.
+
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+CHROMIUM ?= /usr/bin/chromium
+
+# Prints the first interpreter that is Python >= 3.12. An explicit PYTHON is the only
+# candidate, so a wrong override fails loudly instead of being silently replaced.
+define find_python
+candidates="$(PYTHON)"; \
+if [ -z "$$candidates" ]; then \
+  candidates="python3.14 python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.*/bin/python3 2>/dev/null | sort -rV) python3"; \
+fi; \
+for c in $$candidates; do \
+  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    command -v $$c; exit 0; \
+  fi; \
+done; \
+echo "No Python >= 3.12 found (tried: $$candidates). Install one or pass PYTHON=/path/to/python3.12." >&2; exit 1
+endef
+
+.PHONY: run test venv browser bench check-deploy clean
+
+$(BIN)/.installed: requirements.txt
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Removing $(VENV): it was built with Python < 3.12"; rm -rf $(VENV); fi
+	@if [ ! -x $(BIN)/python ]; then \
+		py=$$($(find_python)) || exit 1; \
+		echo "Creating $(VENV) with $$py ($$($$py --version))"; \
+		$$py -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_portal
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else echo "Browser tests need $(CHROMIUM): sudo apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
+test: venv browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/bench_text.py
+
+check-deploy: venv
+	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=concept.example.kz CSRF_TRUSTED_ORIGINS=https://concept.example.kz \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,69 @@
+"""Staff review every record's full history here: who, when, why, what changed, and revert.
+
+Section edits made in the admin (including a revert from a history page) go through the
+same service path as the portal, so the version still rises and the HTML is re-rendered.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from drafting import services
+from drafting.models import Comment, Concept, Position, Proposal, Section
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    history_list_display = ["history_change_reason"]
+
+
+@admin.register(Concept)
+class ConceptAdmin(HistoryAdmin):
+    list_display = ["title", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+
+
+@admin.register(Section)
+class SectionAdmin(HistoryAdmin):
+    list_display = ["heading", "concept", "parent", "order", "version", "is_retired", "updated_at"]
+    list_filter = ["concept", "is_retired"]
+    search_fields = ["heading", "body"]
+    readonly_fields = ["version"]
+    list_select_related = ["concept", "parent"]
+    history_list_display = ["version", "change_kind", "history_change_reason"]
+    fields = ["concept", "parent", "order", "heading", "body", "is_retired", "version"]
+
+    def save_model(self, request, obj, form, change):
+        reverting_to = obj.version if change and "/history/" in request.path else None
+        services.section_admin_save(section=obj, user=request.user, reverting_to=reverting_to)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(HistoryAdmin):
+    list_display = ["__str__", "kind", "section", "author", "status", "created_at"]
+    list_filter = ["status", "kind", "concept"]
+    search_fields = ["title", "text", "rationale", "author__username", "author__expert__full_name"]
+    list_select_related = ["section", "author"]
+    raw_id_fields = ["section", "new_parent", "author", "decided_by"]
+
+
+@admin.register(Comment)
+class CommentAdmin(HistoryAdmin):
+    list_display = ["__str__", "section", "proposal", "is_resolved", "created_at"]
+    list_filter = ["is_resolved"]
+    search_fields = ["body", "quote", "author__username", "author__expert__full_name"]
+    list_select_related = ["section", "proposal", "author"]
+    raw_id_fields = ["section", "proposal", "parent", "author"]
+
+    def save_model(self, request, obj, form, change):
+        from drafting.markdown import render_markdown
+
+        obj.body_html = render_markdown(obj.body)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Position)
+class PositionAdmin(HistoryAdmin):
+    list_display = ["expert", "proposal", "stance", "updated_at"]
+    list_filter = ["stance", "expert__bloc"]
+    search_fields = ["expert__full_name", "reason"]
+    list_select_related = ["expert", "proposal"]

@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from drafting.models import Concept
+from drafting.outline import CONCEPT_TITLE, STARTER_OUTLINE
+from drafting.services import section_create
+from members.models import Expert, Organisation
+from members.roles import STAFF_GROUP, ensure_role_groups
+from members.services import expert_set_groups
+
+DEMO_PASSWORD = "concept-demo-2026"
+DEMO_ACCOUNTS = [
+    # username, full name, role, bloc
+    ("demo-expert", "Demo Expert", Expert.Role.EXPERT, Expert.Bloc.SCIENTIFIC),
+    ("demo-coordinator", "Demo Coordinator", Expert.Role.COORDINATOR, Expert.Bloc.PRACTITIONER),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the roster and the starter Concept outline; with DEBUG on, create the demo accounts. Idempotent."
+
+    def handle(self, *args, **options):
+        ensure_role_groups()
+        call_command("import_roster", stdout=self.stdout)
+        with transaction.atomic():
+            self._starter_concept()
+        if settings.DEBUG:
+            self._demo_accounts()
+
+    def _starter_concept(self):
+        if Concept.objects.exists():
+            return
+        concept = Concept.objects.create(title=CONCEPT_TITLE)
+        reason = "Starter outline"
+        for heading, body, children in STARTER_OUTLINE:
+            parent = section_create(concept=concept, heading=heading, body=body, user=None, reason=reason)
+            for child_heading, child_body in children:
+                section_create(
+                    concept=concept, heading=child_heading, body=child_body, parent=parent, user=None, reason=reason
+                )
+        self.stdout.write(f"Concept “{concept.title}” created with its starter outline.")
+
+    def _demo_accounts(self):
+        User = get_user_model()
+        kisi, _ = Organisation.objects.get_or_create(
+            name="Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan",
+            defaults={"kind": Organisation.Kind.RESEARCH_INSTITUTE, "website": "https://kisi.kz"},
+        )
+        for username, full_name, role, bloc in DEMO_ACCOUNTS:
+            user = self._demo_user(User, username)
+            expert, created = Expert.objects.get_or_create(
+                user=user,
+                defaults={"full_name": full_name, "position": "Demo account", "organisation": kisi, "bloc": bloc,
+                          "role": role},
+            )
+            expert_set_groups(expert)
+        staff = self._demo_user(User, "demo-staff")
+        staff.is_staff = True
+        staff.save()
+        staff.groups.add(Group.objects.get(name=STAFF_GROUP))
+        self.stdout.write(
+            "Demo accounts (DEBUG only): demo-expert, demo-coordinator, demo-staff; "
+            f"password: {DEMO_PASSWORD}"
+        )
+
+    def _demo_user(self, User, username):
+        user, created = User.objects.get_or_create(username=username)
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        return user

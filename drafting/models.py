@@ -1,0 +1,282 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Concept(models.Model):
+    """The document the Working Group writes: one Concept, many numbered sections."""
+
+    class Status(models.TextChoices):
+        DRAFTING = "drafting", _("Drafting")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ADOPTED = "adopted", _("Adopted")
+
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFTING)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("drafting:concept-document", args=[self.pk])
+
+
+class RevisionKind(models.TextChoices):
+    """Why a section got a new revision; stored on its history row."""
+
+    CREATE = "create", _("Created")
+    EDIT = "edit", _("Edited")
+    MERGE = "merge", _("Merged proposal")
+    REVERT = "revert", _("Reverted")
+    OUTLINE = "outline", _("Outline change")
+
+
+class SectionRevisionFields(models.Model):
+    """Extra columns of a section's history row (see drafting/history.py)."""
+
+    change_kind = models.CharField(
+        _("kind of change"), max_length=16, choices=RevisionKind.choices, default=RevisionKind.EDIT
+    )
+    proposal = models.ForeignKey(
+        "drafting.Proposal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged proposal"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SectionQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_retired=False)
+
+
+class Section(models.Model):
+    """A numbered part of the Concept. Its number is derived from the outline, never stored.
+
+    `version` rises by one on every change, and the history row of that change carries the
+    same number: "revision N" in the interface. Every write goes through drafting/services.py.
+    """
+
+    concept = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="sections", verbose_name=_("concept"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    heading = models.CharField(_("heading"), max_length=300)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    # Derived from `body` by drafting.markdown, once per revision; excluded from history.
+    body_html = models.TextField(editable=False, blank=True)
+    version = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    is_retired = models.BooleanField(_("retired"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["body_html"], bases=[SectionRevisionFields])
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        permissions = [
+            ("edit_section_text", _("Can edit the text of sections")),
+            ("shape_outline", _("Can add, move, rename and retire sections")),
+            ("revert_section", _("Can revert a section to a past revision")),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def get_absolute_url(self):
+        return reverse("drafting:section-detail", args=[self.pk])
+
+    @property
+    def html(self):
+        # body_html is written only by drafting.markdown.render_markdown (sanitised).
+        return mark_safe(self.body_html)
+
+
+class Proposal(models.Model):
+    """An amendment to a section, or a new section, put forward by an expert.
+
+    An amendment records the section revision it started from (`base_version`), so a
+    stale proposal can be merged word by word instead of overwriting what changed since.
+    """
+
+    class Kind(models.TextChoices):
+        AMENDMENT = "amendment", _("Amendment")
+        NEW_SECTION = "new_section", _("New section")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        NEEDS_REVIEW = "needs_review", _("Needs review against the new text")
+        MERGED = "merged", _("Merged")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    concept = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("concept"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.AMENDMENT)
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("section"),
+        help_text=_("The section an amendment changes; for a new section, the section it produced."),
+    )
+    base_version = models.PositiveIntegerField(_("base revision"), null=True, blank=True)
+    new_parent = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("parent of the new section"),
+    )
+    new_order = models.PositiveIntegerField(_("place of the new section"), null=True, blank=True)
+    heading = models.CharField(_("heading of the new section"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("proposed text"), blank=True)
+    rationale = models.TextField(_("rationale"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("author")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    merged_version = models.PositiveIntegerField(_("revision produced"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        permissions = [("decide_proposal", _("Can merge or reject proposals"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="new_section") | Q(section__isnull=False, base_version__isnull=False),
+                name="amendment_has_section_and_base",
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("drafting:proposal-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.NEEDS_REVIEW)
+
+
+class Comment(models.Model):
+    """A threaded comment on a section or on a proposal, optionally quoting a passage."""
+
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="comments", verbose_name=_("section")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="comments", verbose_name=_("proposal")
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment (Markdown)"))
+    body_html = models.TextField(editable=False, blank=True)
+    # A W3C TextQuoteSelector: the quoted passage with a little context either side.
+    quote = models.TextField(_("quoted passage"), blank=True)
+    quote_prefix = models.CharField(max_length=64, blank=True)
+    quote_suffix = models.CharField(max_length=64, blank=True)
+    quote_version = models.PositiveIntegerField(_("quoted revision"), null=True, blank=True)
+    is_resolved = models.BooleanField(_("resolved"), default=False)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["body_html"])
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        permissions = [("resolve_any_comment", _("Can resolve and reopen any thread"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(section__isnull=False, proposal__isnull=True)
+                | Q(section__isnull=True, proposal__isnull=False),
+                name="comment_on_section_or_proposal",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:60]}"
+
+    @property
+    def html(self):
+        # body_html is written only by drafting.markdown.render_markdown (sanitised).
+        return mark_safe(self.body_html)
+
+
+class Position(models.Model):
+    """One expert's stance on one proposal: the raw material of consensus."""
+
+    class Stance(models.TextChoices):
+        SUPPORT = "support", _("Support")
+        LIVE_WITH = "live_with", _("Can live with it")
+        OBJECT = "object", _("Object")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="positions", verbose_name=_("proposal"))
+    expert = models.ForeignKey(
+        "members.Expert", on_delete=models.PROTECT, related_name="positions", verbose_name=_("expert")
+    )
+    stance = models.CharField(_("stance"), max_length=16, choices=Stance.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["expert__full_name"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "expert"], name="one_position_per_expert"),
+            models.CheckConstraint(
+                condition=~Q(stance="object") | ~Q(reason=""), name="objection_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.expert}: {self.get_stance_display()}"

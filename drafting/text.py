@@ -1,0 +1,459 @@
+"""The text algorithms of the portal: tokens, word diffs, three-way merge, attribution, quote anchors.
+
+Drafting a policy is many people editing the same prose. Everything the portal does with that
+prose beyond storing it lives here: showing what changed word by word, merging a stale edit or a
+stale proposal into the current text when the changes do not overlap, telling who wrote each
+paragraph, and finding the passage a comment quoted after the text has moved on.
+
+These are pure functions on strings: no Django, no database. That keeps them fast to test, lets
+hypothesis throw arbitrary Unicode at them, and lets ``bench/bench_text.py`` time them alone.
+The approach is explained in DESIGN.md ("Tokens", "Three-way merge", "Diffs for people",
+"Attribution", "Comments anchored to a quote").
+
+Two ideas run through the module:
+
+* Text is cut into tokens by one regular expression that keeps everything (words, runs of
+  whitespace, single punctuation marks), so joining the tokens always gives the text back, and
+  Python's Unicode ``\\w`` keeps Kazakh and Russian words whole.
+* ``difflib.SequenceMatcher`` is quadratic in the occurrences of popular tokens (a space is every
+  other token). So long texts are matched line by line first, and tokens are matched only where
+  lines differ, after setting aside what the two sides share at both ends.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import TypeVar
+
+from diff_match_patch import diff_match_patch
+from merge3 import Merge3
+
+T = TypeVar("T")
+
+TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
+WORD_RE = re.compile(r"\w+")
+
+# A line with its line break and the blank lines that follow it; or a last line without a break.
+# Lines are the coarse unit matched before tokens; attaching blank lines to the line above keeps
+# the thousand identical "\n" lines of a long text from becoming popular elements.
+LINE_RE = re.compile(r"[^\n]*\n(?:[^\S\n]*\n)*|[^\n]+")
+
+CONFLICT_CONTEXT_TOKENS = 12
+ANCHOR_CONTEXT_CHARS = 32
+MIN_QUOTE_SIMILARITY = 0.6
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into words, runs of whitespace and single other characters.
+
+    Nothing is dropped: ``"".join(tokenize(text)) == text`` for every string.
+    """
+    return TOKEN_RE.findall(text)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Return the paragraphs of text: runs of non-blank lines, separated by blank lines.
+
+    Line breaks inside a paragraph become ``"\\n"``; blank lines around paragraphs are dropped,
+    so empty or blank text gives ``[]``.
+    """
+    lines = text.splitlines()
+    return ["\n".join(run) for blank, run in groupby(lines, key=lambda line: not line.strip()) if not blank]
+
+
+def _lines(text: str) -> list[str]:
+    """Split text into lines (see ``LINE_RE``); ``"".join(_lines(text)) == text``."""
+    return LINE_RE.findall(text)
+
+
+class _Matcher(difflib.SequenceMatcher):
+    """``SequenceMatcher`` without autojunk that sets the common head and tail aside before matching.
+
+    An edited paragraph usually differs from the original in a few places. Matching only the
+    stretch between the first and the last difference spares SequenceMatcher most of its quadratic
+    work on popular tokens. The signature fits ``Merge3(sequence_matcher=...)``.
+    """
+
+    def __init__(self, isjunk: None = None, a: Sequence[str] = (), b: Sequence[str] = ()) -> None:
+        super().__init__(isjunk, a, b, autojunk=False)
+
+    def get_matching_blocks(self) -> list[difflib.Match]:
+        a, b = self.a, self.b
+        shortest = min(len(a), len(b))
+        head = 0
+        while head < shortest and a[head] == b[head]:
+            head += 1
+        tail = 0
+        while tail < shortest - head and a[-1 - tail] == b[-1 - tail]:
+            tail += 1
+
+        middle = difflib.SequenceMatcher(None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False)
+        blocks = [difflib.Match(0, 0, head)] if head else []
+        blocks += [difflib.Match(head + i, head + j, size) for i, j, size in middle.get_matching_blocks()[:-1]]
+        if tail:
+            blocks.append(difflib.Match(len(a) - tail, len(b) - tail, tail))
+        blocks.append(difflib.Match(len(a), len(b), 0))
+        return blocks
+
+
+# --- Diffs for people -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffChunk:
+    """A piece of a diff: text both versions share ("equal"), or only the old ("delete") or new ("insert")."""
+
+    op: str
+    text: str
+
+
+def word_diff(old: str, new: str) -> list[DiffChunk]:
+    """Diff two texts word by word.
+
+    Joining the chunks that are not "insert" gives ``old``; joining those that are not "delete"
+    gives ``new``. Neighbouring chunks never share an op, a replacement is a "delete" followed by
+    an "insert", and two replacements separated only by spaces read as one (see ``_tidy``).
+    Lines are matched first and words only inside lines that differ, so 100 KB texts differing in
+    a few dozen places take milliseconds.
+    """
+    return _tidy(_diff(_lines(old), _lines(new), refine=_word_diff))
+
+
+def _word_diff(old: str, new: str) -> Iterator[DiffChunk]:
+    return _diff(tokenize(old), tokenize(new))
+
+
+def _diff(old: Sequence[str], new: Sequence[str], refine=None) -> Iterator[DiffChunk]:
+    """Yield the chunks turning the pieces ``old`` into ``new``; replaced stretches go to ``refine`` if given."""
+    for tag, i1, i2, j1, j2 in _Matcher(None, old, new).get_opcodes():
+        removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
+        if tag == "equal":
+            yield DiffChunk("equal", removed)
+        elif tag == "replace" and refine:
+            yield from refine(removed, added)
+        else:
+            if removed:
+                yield DiffChunk("delete", removed)
+            if added:
+                yield DiffChunk("insert", added)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A stretch of a diff: unchanged text (old == new), or a change from old to new."""
+
+    changed: bool
+    old: str
+    new: str
+
+    @property
+    def replaces(self) -> bool:
+        return self.changed and bool(self.old) and bool(self.new)
+
+    @property
+    def is_gap(self) -> bool:
+        """Unchanged spaces within a line, the kind that separates two words."""
+        return not self.changed and self.old.isspace() and "\n" not in self.old
+
+    def chunks(self) -> list[DiffChunk]:
+        if not self.changed:
+            return [DiffChunk("equal", self.old)]
+        return [DiffChunk(op, text) for op, text in (("delete", self.old), ("insert", self.new)) if text]
+
+
+def _tidy(chunks: Iterable[DiffChunk]) -> list[DiffChunk]:
+    """Coalesce neighbouring chunks of one op, and join two replacements separated by a space.
+
+    "в течение 14 дней" -> "в срок 30 суток" then reads as one replaced phrase instead of three
+    words struck out and re-added around unchanged spaces.
+    """
+    runs: list[_Run] = []
+    for chunk in chunks:
+        run = _Run(chunk.op != "equal", "" if chunk.op == "insert" else chunk.text, "" if chunk.op == "delete" else chunk.text)
+        if runs and runs[-1].changed == run.changed:
+            previous = runs.pop()
+            run = _Run(run.changed, previous.old + run.old, previous.new + run.new)
+        runs.append(run)
+
+    joined: list[_Run] = []
+    for run in runs:
+        if run.replaces and len(joined) >= 2 and joined[-1].is_gap and joined[-2].replaces:
+            gap, previous = joined.pop(), joined.pop()
+            run = _Run(True, previous.old + gap.old + run.old, previous.new + gap.new + run.new)
+        joined.append(run)
+    return [chunk for run in joined for chunk in run.chunks()]
+
+
+def diff_stats(chunks: Iterable[DiffChunk]) -> tuple[int, int]:
+    """Return (words added, words removed), counting the ``\\w+`` runs in inserted and deleted chunks."""
+    added = removed = 0
+    for chunk in chunks:
+        words = len(WORD_RE.findall(chunk.text))
+        if chunk.op == "insert":
+            added += words
+        elif chunk.op == "delete":
+            removed += words
+    return added, removed
+
+
+def _mark(chunk: DiffChunk, removed_label: str, added_label: str) -> str:
+    """Escaped HTML for one chunk: deletions struck through, insertions underlined, both labelled for screen readers."""
+    text = html.escape(chunk.text)
+    if chunk.op == "equal":
+        return text
+    tag, label = ("del", removed_label) if chunk.op == "delete" else ("ins", added_label)
+    return f'<{tag}><span class="visually-hidden">{html.escape(label)}</span>{text}</{tag}>'
+
+
+def render_inline_diff(
+    chunks: Iterable[DiffChunk], *, removed_label: str = "removed: ", added_label: str = "added: "
+) -> str:
+    """Render a diff as one HTML string of text, ``<del>`` and ``<ins>``.
+
+    Every piece of text is escaped. Line breaks stay "\\n": show the result in a
+    ``white-space: pre-wrap`` block. Pass translated labels from the view.
+    """
+    return "".join(_mark(chunk, removed_label, added_label) for chunk in chunks)
+
+
+def render_side_by_side(
+    chunks: Iterable[DiffChunk], *, removed_label: str = "removed: ", added_label: str = "added: "
+) -> tuple[str, str]:
+    """Render a diff as (old HTML, new HTML): the old with its deletions marked, the new with its insertions."""
+    chunks = list(chunks)
+    old = "".join(_mark(chunk, removed_label, added_label) for chunk in chunks if chunk.op != "insert")
+    new = "".join(_mark(chunk, removed_label, added_label) for chunk in chunks if chunk.op != "delete")
+    return old, new
+
+
+# --- Three-way merge --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeConflict:
+    """A region both sides changed differently, with a little of the merged text around it."""
+
+    base: str  # what the common ancestor said in this region
+    current: str  # what the saved text says now
+    mine: str  # what this person or proposal wants
+    before: str  # up to CONFLICT_CONTEXT_TOKENS tokens of the merged text before the region
+    after: str  # up to CONFLICT_CONTEXT_TOKENS tokens of the merged text after it
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """The merged text and its conflicts; in conflict regions the text takes ``mine``, as a draft to fix."""
+
+    text: str
+    conflicts: tuple[MergeConflict, ...]
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts
+
+
+def merge_three_way(base: str, current: str, mine: str) -> MergeResult:
+    """Merge the changes base -> current and base -> mine.
+
+    Changes to different words merge cleanly, even within one paragraph; changes to the same
+    words, and different insertions at the same point, are conflicts. When only one side
+    changed anything, or both made the same change (a double submit), the result is that change.
+    """
+    if mine == current or mine == base:
+        return MergeResult(current, ())
+    if current == base:
+        return MergeResult(mine, ())
+
+    merged: list[str] = []  # the tokens of the result
+    clashes: list[tuple[int, int, str, str, str]] = []  # token span in merged, then base, current, mine
+    for text, clash in _merge_regions(base, current, mine):
+        tokens = tokenize(text)
+        if clash:
+            clashes.append((len(merged), len(merged) + len(tokens), *clash, text))
+        merged += tokens
+
+    conflicts = tuple(
+        MergeConflict(
+            base=base_text,
+            current=current_text,
+            mine=mine_text,
+            before="".join(merged[max(0, start - CONFLICT_CONTEXT_TOKENS) : start]),
+            after="".join(merged[end : end + CONFLICT_CONTEXT_TOKENS]),
+        )
+        for start, end, base_text, current_text, mine_text in clashes
+    )
+    return MergeResult("".join(merged), conflicts)
+
+
+def _merge_regions(base: str, current: str, mine: str) -> Iterator[tuple[str, tuple[str, str] | None]]:
+    """Yield the merge in order as (text, clash).
+
+    ``clash`` is None where the merge is clean and ``text`` is what it takes. Where the sides
+    clash, ``clash`` is (base, current) and ``text`` is mine. Lines that at most one side touched
+    are settled line by line; where both touched the same lines, those lines are merged token by
+    token, so edits to different words of one paragraph do not clash.
+    """
+    for group in _merge3(_lines(base), _lines(current), _lines(mine)):
+        if group[0] != "conflict":
+            yield "".join(group[1]), None
+            continue
+        for region in _merge3(*(tokenize("".join(lines)) for lines in group[1:])):
+            if region[0] == "conflict":
+                base_part, current_part, mine_part = ("".join(part) for part in region[1:])
+                yield mine_part, (base_part, current_part)
+            else:
+                yield "".join(region[1]), None
+
+
+def _merge3(base: list[str], current: list[str], mine: list[str]):
+    return Merge3(base, current, mine, sequence_matcher=_Matcher).merge_groups()
+
+
+# --- Attribution ------------------------------------------------------------------------------
+
+
+def attribute_paragraphs(revisions: Sequence[tuple[str, T]]) -> list[tuple[str, T]]:
+    """Credit each paragraph of the last revision to the revision that last changed it.
+
+    ``revisions`` are (text, origin), oldest first. Between consecutive revisions, paragraphs that
+    stayed the same keep their origin; changed and new ones take the newer revision's origin.
+    """
+    attributed: list[tuple[str, T]] = []
+    for text, origin in revisions:
+        paragraphs = split_paragraphs(text)
+        previous = [paragraph for paragraph, _ in attributed]
+        origins = [origin] * len(paragraphs)
+        for block in difflib.SequenceMatcher(None, previous, paragraphs, autojunk=False).get_matching_blocks():
+            for offset in range(block.size):
+                origins[block.b + offset] = attributed[block.a + offset][1]
+        attributed = list(zip(paragraphs, origins))
+    return attributed
+
+
+# --- Comments anchored to a quote -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A W3C Web Annotation TextQuoteSelector: the quote and up to 32 characters either side of it."""
+
+    quote: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class AnchorMatch:
+    """Where an anchor's quote is in a text now.
+
+    ``status`` is "exact" (the quote with its context), "moved" (the quote, unchanged, in a
+    different context), "changed" (only an approximate match: the passage was edited) or "lost"
+    (nothing close enough; start = end = -1).
+    """
+
+    status: str
+    start: int
+    end: int
+
+    @property
+    def found(self) -> bool:
+        return self.status != "lost"
+
+    @property
+    def outdated(self) -> bool:
+        return self.status in ("changed", "lost")
+
+
+def make_anchor(text: str, quote: str, *, hint: int | None = None) -> Anchor | None:
+    """Anchor ``quote`` in ``text``: the occurrence nearest ``hint`` (an offset), else the first.
+
+    Returns None if the quote is blank or not in the text.
+    """
+    if not quote.strip():
+        return None
+    starts = _occurrences(text, quote)
+    if not starts:
+        return None
+    start = starts[0] if hint is None else min(starts, key=lambda s: abs(s - hint))
+    end = start + len(quote)
+    return Anchor(quote, text[max(0, start - ANCHOR_CONTEXT_CHARS) : start], text[end : end + ANCHOR_CONTEXT_CHARS])
+
+
+def locate_anchor(text: str, anchor: Anchor) -> AnchorMatch:
+    """Find the anchored passage in ``text``, which may have changed since the anchor was made.
+
+    An exact occurrence of the quote wins; among several, the one whose surroundings best match
+    the prefix and suffix. Failing that, the passage is looked for approximately. Locating only:
+    nothing is ever patched.
+    """
+    starts = _occurrences(text, anchor.quote) if anchor.quote else []
+    if starts:
+        start = max(starts, key=lambda s: _context_similarity(text, s, anchor))
+        end = start + len(anchor.quote)
+        in_context = text[:start].endswith(anchor.prefix) and text[end:].startswith(anchor.suffix)
+        return AnchorMatch("exact" if in_context else "moved", start, end)
+    return _approximate_match(text, anchor) or AnchorMatch("lost", -1, -1)
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    starts = []
+    start = text.find(quote)
+    while start >= 0:
+        starts.append(start)
+        start = text.find(quote, start + 1)
+    return starts
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _context_similarity(text: str, start: int, anchor: Anchor) -> float:
+    end = start + len(anchor.quote)
+    before = text[max(0, start - len(anchor.prefix)) : start]
+    after = text[end : end + len(anchor.suffix)]
+    return _similarity(before, anchor.prefix) + _similarity(after, anchor.suffix)
+
+
+def _approximate_match(text: str, anchor: Anchor) -> AnchorMatch | None:
+    """Find an edited version of the quote, or None.
+
+    diff-match-patch's bitap search is tuned for patterns up to ``Match_MaxBits`` (32) characters,
+    so it looks for the start of the quote near where the context puts it (anywhere if the context
+    is gone too), then for its end; the span between must resemble the whole quote.
+    """
+    quote = anchor.quote
+    matcher = diff_match_patch()
+    head, tail = quote[: matcher.Match_MaxBits], quote[-matcher.Match_MaxBits :]
+
+    expected = _expected_start(text, anchor)
+    if expected is None:
+        expected = 0
+        matcher.Match_Distance = 10 * len(text)  # nearly free to look anywhere in the text
+    start = matcher.match_main(text, head, expected)
+    if start < 0:
+        return None
+
+    matcher.Match_Distance = len(quote)
+    tail_start = matcher.match_main(text, tail, start + len(quote) - len(tail))
+    ends = [min(start + len(quote), len(text))]
+    if tail_start >= start:
+        ends.append(tail_start + len(tail))
+    end = max(ends, key=lambda e: _similarity(text[start:e], quote))
+    if _similarity(text[start:end], quote) < MIN_QUOTE_SIMILARITY:
+        return None
+    return AnchorMatch("changed", start, end)
+
+
+def _expected_start(text: str, anchor: Anchor) -> int | None:
+    """Where the quote should start, judging by where its prefix or suffix still is; None if neither is."""
+    if anchor.prefix and (found := text.find(anchor.prefix)) >= 0:
+        return found + len(anchor.prefix)
+    if anchor.suffix and (found := text.find(anchor.suffix)) >= 0:
+        return max(0, found - len(anchor.quote))
+    return None

@@ -1,0 +1,284 @@
+"""Pages of the Concept. Views are thin: check access, parse a form, call one service, redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from drafting import selectors, services
+from drafting.access import get_concept, get_section, get_section_for_edit, get_section_for_outline, require_perm
+from drafting.forms import RevertForm, SectionAddForm, SectionEditForm, SectionRenameForm, SectionReparentForm
+from drafting.models import Concept
+
+HISTORY_PAGE_SIZE = 25
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    concept = Concept.objects.first()
+    if concept is None:
+        return render(request, "drafting/concept_none.html")
+    return redirect("drafting:concept-toc", concept.pk)
+
+
+@require_safe
+def concept_toc(request: HttpRequest, pk: int) -> HttpResponse:
+    concept = get_concept(pk)
+    outline = selectors.concept_outline(concept)
+    return render(request, "drafting/concept_toc.html", {"concept": concept, "outline": outline})
+
+
+@require_safe
+def concept_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole Concept as one numbered document, from stored HTML (never rendered on read)."""
+    concept = get_concept(pk)
+    nodes = selectors.flatten(selectors.concept_outline(concept, with_changes=True))
+    return render(request, "drafting/concept_document.html", {"concept": concept, "nodes": nodes})
+
+
+@require_safe
+def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section(pk)
+    return render(
+        request,
+        "drafting/section_detail.html",
+        {
+            "section": section,
+            "number": selectors.section_number(section),
+            "recent_changes": selectors.section_recent_changes(section),
+        },
+    )
+
+
+def _conflict_context(outcome: services.EditOutcome) -> dict:
+    section = outcome.section
+    base_text = services.revision_text(section, outcome.base_version)
+    _chunks, their_change, _old, _new = selectors.compare_texts(base_text, section.body)
+    return {"conflict": outcome.merge, "their_change": their_change, "current_section": section}
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a section's text. A stale edit is merged word by word; a true overlap shows the conflict page."""
+    section = get_section_for_edit(request.user, pk)
+    context = {"section": section, "number": selectors.section_number(section)}
+    if request.method == "GET":
+        form = SectionEditForm(initial={"body": section.body, "base_version": section.version})
+        return render(request, "drafting/section_edit.html", context | {"form": form})
+
+    form = SectionEditForm(request.POST)
+    if "preview" in request.POST:
+        # The same pipeline as the saved page; a missing summary is no reason to refuse a preview.
+        body_field = form["body"]
+        preview = None if body_field.errors else selectors.preview_html(form.cleaned_data["body"])
+        if not body_field.errors:
+            form = SectionEditForm(initial=request.POST.dict())
+        return render(request, "drafting/section_edit.html", context | {"form": form, "preview": preview})
+    if not form.is_valid():
+        return render(request, "drafting/section_edit.html", context | {"form": form}, status=400)
+    try:
+        outcome = services.section_edit(
+            section=section,
+            base_version=form.cleaned_data["base_version"],
+            body=form.cleaned_data["body"],
+            user=request.user,
+            summary=form.cleaned_data["summary"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "drafting/section_edit.html", context | {"form": form}, status=409)
+
+    if outcome.status == "conflict":
+        # The person's words stay in the editor (with the other change's clean parts merged
+        # in); the next save starts from the current revision and is checked again.
+        form = SectionEditForm(
+            initial={
+                "body": outcome.merge.text,
+                "summary": form.cleaned_data["summary"],
+                "base_version": outcome.section.version,
+            }
+        )
+        return render(
+            request, "drafting/section_edit.html", context | {"form": form, **_conflict_context(outcome)}, status=409
+        )
+    _announce_edit(request, outcome)
+    return redirect(section)
+
+
+def _announce_edit(request: HttpRequest, outcome: services.EditOutcome) -> None:
+    section = outcome.section
+    if outcome.status == "unchanged":
+        messages.info(request, _("Nothing to save: the section already has this text."))
+    elif outcome.status == "merged":
+        diff_url = reverse("drafting:section-compare", args=[section.pk])
+        messages.success(
+            request,
+            format_html(
+                _(
+                    "Saved as revision {version}. The section had changed since you opened it; your change was merged "
+                    "with the other edit, word by word. <a href=\"{url}\">See what changed since your revision {base}</a>."
+                ),
+                version=section.version,
+                base=outcome.base_version,
+                url=f"{diff_url}?from={outcome.base_version}&to={section.version}",
+            ),
+        )
+    else:
+        messages.success(request, _("Saved as revision %(version)s.") % {"version": section.version})
+
+
+@require_safe
+def section_history(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section(pk)
+    page = Paginator(selectors.section_history(section), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "drafting/section_history.html",
+        {"section": section, "page": page, "can_revert": request.user.has_perm("drafting.revert_section")},
+    )
+
+
+def _version_param(request: HttpRequest, name: str, default: int) -> int:
+    try:
+        return int(request.GET.get(name, default))
+    except ValueError:
+        raise Http404(_("Revision numbers are whole numbers."))
+
+
+@require_safe
+def section_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Word-level comparison of any two revisions, inline or side by side."""
+    section = get_section(pk)
+    new_version = _version_param(request, "to", section.version)
+    old_version = _version_param(request, "from", max(new_version - 1, 1))
+    rows = selectors.revisions(section, [old_version, new_version])
+    if old_version not in rows or new_version not in rows:
+        raise Http404(_("This section has no such revision."))
+    mode = "side" if request.GET.get("mode") == "side" else "inline"
+    return render(
+        request,
+        "drafting/section_compare.html",
+        {
+            "section": section,
+            "comparison": selectors.section_comparison(rows[old_version], rows[new_version]),
+            "mode": mode,
+            "versions": range(1, section.version + 1),
+        },
+    )
+
+
+@require_safe
+def section_revision(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    section = get_section(pk)
+    row = selectors.revisions(section, [version]).get(version)
+    if row is None:
+        raise Http404(_("This section has no such revision."))
+    return render(
+        request,
+        "drafting/section_revision.html",
+        {
+            "section": section,
+            "revision": row,
+            "html": selectors.revision_html(section.pk, row.version, row.body),
+            "can_revert": request.user.has_perm("drafting.revert_section") and row.version < section.version,
+        },
+    )
+
+
+@require_safe
+def section_attribution(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section(pk)
+    return render(
+        request,
+        "drafting/section_attribution.html",
+        {"section": section, "paragraphs": selectors.section_attribution(section)},
+    )
+
+
+@require_POST
+def section_revert(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section(pk)
+    require_perm(request.user, "drafting.revert_section", _("Only coordinators may revert a section."))
+    form = RevertForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a revision to restore."))
+        return redirect("drafting:section-history", section.pk)
+    try:
+        section = services.section_revert(section=section, to_version=form.cleaned_data["version"], user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("drafting:section-history", section.pk)
+    messages.success(request, _("Restored revision %(old)s as revision %(new)s.") % {
+        "old": form.cleaned_data["version"], "new": section.version})
+    return redirect(section)
+
+
+# --- Outline (coordinators) -------------------------------------------------------------
+
+
+@require_safe
+def concept_outline(request: HttpRequest, pk: int) -> HttpResponse:
+    concept = get_concept(pk)
+    require_perm(request.user, "drafting.shape_outline", _("Only coordinators may change the outline."))
+    return render(
+        request,
+        "drafting/concept_outline.html",
+        {
+            "concept": concept,
+            "nodes": selectors.flatten(selectors.concept_outline(concept)),
+            "retired": concept.sections.filter(is_retired=True).order_by("heading"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    concept = get_concept(pk)
+    require_perm(request.user, "drafting.shape_outline", _("Only coordinators may add sections."))
+    form = SectionAddForm(request.POST or None, concept=concept, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            section = services.section_create(concept=concept, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Section “%(heading)s” added.") % {"heading": section.heading})
+            return redirect(section)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "drafting/section_add.html", {"concept": concept, "form": form}, status=status)
+
+
+OUTLINE_ACTIONS = {"up", "down", "retire", "restore", "rename", "reparent"}
+
+
+@require_POST
+def section_outline_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Move, rename, re-parent, retire or restore a section; each is one service with a history row."""
+    section = get_section_for_outline(request.user, pk)
+    if action not in OUTLINE_ACTIONS:
+        raise Http404
+    try:
+        if action in ("up", "down"):
+            services.section_move(section=section, direction=action, user=request.user)
+        elif action in ("retire", "restore"):
+            services.section_set_retired(section=section, retired=action == "retire", user=request.user)
+        elif action == "rename":
+            form = SectionRenameForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["heading"])
+            services.section_rename(section=section, heading=form.cleaned_data["heading"], user=request.user)
+        else:
+            form = SectionReparentForm(request.POST, section=section)
+            if not form.is_valid():
+                raise ValidationError(form.errors["parent"])
+            services.section_reparent(section=section, parent=form.cleaned_data["parent"], user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Outline updated: “%(heading)s”.") % {"heading": section.heading})
+    return redirect("drafting:concept-outline", section.concept_id)

@@ -1,0 +1,83 @@
+import os
+
+import pytest
+
+from members.models import Expert
+
+# pytest-playwright runs an event loop in the test thread; Django's ORM refuses to run
+# there unless told it is safe. Only the test process sets this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_no_lockouts(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.AXES_ENABLED = False
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def concept(db):
+    from tests.factories import ConceptFactory
+
+    return ConceptFactory()
+
+
+@pytest.fixture
+def expert(db):
+    from tests.factories import ExpertFactory
+
+    return ExpertFactory(full_name="Aigul Expert", bloc=Expert.Bloc.SCIENTIFIC).user
+
+
+@pytest.fixture
+def other_expert(db):
+    from tests.factories import ExpertFactory
+
+    return ExpertFactory(full_name="Marat Other", bloc=Expert.Bloc.PRACTITIONER).user
+
+
+@pytest.fixture
+def coordinator(db):
+    from tests.factories import ExpertFactory
+
+    return ExpertFactory(full_name="Kanat Coordinator", role=Expert.Role.COORDINATOR).user
+
+
+@pytest.fixture
+def staff(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory()
+
+
+@pytest.fixture
+def expert_client(client, expert):
+    client.force_login(expert)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's Chromium; Playwright must never download a browser here."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium).", pytrace=False)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+        ],
+    }
