@@ -57,7 +57,7 @@ bench: venv
 
 check-deploy: venv
 	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	ALLOWED_HOSTS=concept.example.kz CSRF_TRUSTED_ORIGINS=https://concept.example.kz \
+	ALLOWED_HOSTS=concept.example.kz CSRF_TRUSTED_ORIGINS=https://concept.example.kz EMAIL_HOST=smtp.example.kz \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -81,3 +81,21 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update", "--disable-sync", "--no-first-run",
         ],
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Concurrency tests need real row locks: PostgreSQL runs them, SQLite deselects them.
+
+    In CI (REQUIRE_POSTGRES=1) a suite that is not on PostgreSQL is an error, never a skip.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("REQUIRE_POSTGRES"):
+        raise pytest.UsageError(f"REQUIRE_POSTGRES is set but the database is {connection.vendor}.")
+    keep = [item for item in items if not item.get_closest_marker("postgresql")]
+    dropped = [item for item in items if item.get_closest_marker("postgresql")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
