@@ -9,6 +9,11 @@ from drafting.models import Section
 
 BODY_HELP = _("Markdown: **bold**, *italic*, lists with “-”, headings with “#”. At most %(limit)s characters.")
 
+LOST_BASE = _(
+    "The form lost the revision you started from. Your text is kept below; open the section again in another tab "
+    "to see its current revision, then copy your text there."
+)
+
 
 class SectionEditForm(forms.Form):
     body = forms.CharField(
@@ -24,15 +29,17 @@ class SectionEditForm(forms.Form):
         max_length=settings.SUMMARY_MAX_CHARS,
         help_text=_("Required: one line that tells the group what you changed and why."),
     )
-    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        required=False,
+        error_messages={"invalid": LOST_BASE, "min_value": LOST_BASE},
+    )
 
     def clean_base_version(self):
         base = self.cleaned_data.get("base_version")
         if base is None:
-            raise forms.ValidationError(
-                _("The form lost the revision you started from. Your text is kept below; reload the section to "
-                  "start from its current revision.")
-            )
+            raise forms.ValidationError(LOST_BASE)
         return base
 
     def clean_body(self):

@@ -17,6 +17,8 @@ def _fresh_cache_and_no_lockouts(settings):
 
     cache.clear()
     settings.AXES_ENABLED = False
+    # A deliberately slow hasher is the point in production and a waste in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     cache.clear()
 

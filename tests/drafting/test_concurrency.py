@@ -1,0 +1,77 @@
+"""Two saves from the same base at the same moment, on PostgreSQL's real row locks."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections
+
+from drafting import services
+from drafting.models import Section
+from tests.factories import make_section
+
+ROUNDS = 15
+BASE = "Первое предложение о языке. Второе предложение о культуре. Третье предложение о диалоге."
+
+
+def save_at_once(section_pk, edits):
+    """Run each (user, body) edit in its own thread, released together by a barrier."""
+    barrier = threading.Barrier(len(edits))
+    outcomes, errors = [None] * len(edits), []
+
+    def worker(index, user, body):
+        try:
+            barrier.wait(timeout=10)
+            section = Section.objects.get(pk=section_pk)
+            outcomes[index] = services.section_edit(
+                section=section, base_version=1, body=body, user=user, summary=f"edit {index}"
+            )
+        except Exception as error:  # reported below; a thread must not die silently
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker, args=(i, user, body)) for i, (user, body) in enumerate(edits)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return outcomes
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_non_overlapping_saves_keep_both_changes(concept, expert, other_expert):
+    for round_ in range(ROUNDS):
+        section = make_section(concept, f"Round {round_}", BASE)
+        first = BASE.replace("языке", "государственном языке")
+        second = BASE.replace("диалоге", "общественном диалоге")
+
+        outcomes = save_at_once(section.pk, [(expert, first), (other_expert, second)])
+
+        assert sorted(o.status for o in outcomes) == ["merged", "saved"]
+        section.refresh_from_db()
+        assert "государственном языке" in section.body and "общественном диалоге" in section.body
+        assert section.version == 3
+        assert section.history.count() == 3
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_overlapping_saves_keep_the_losers_text_in_the_conflict(concept, expert, other_expert):
+    for round_ in range(ROUNDS):
+        section = make_section(concept, f"Round {round_}", BASE)
+        mine = BASE.replace("о культуре", "о культуре всех этносов")
+        theirs = BASE.replace("о культуре", "о культурном наследии")
+
+        outcomes = save_at_once(section.pk, [(expert, mine), (other_expert, theirs)])
+
+        statuses = sorted(o.status for o in outcomes)
+        assert statuses == ["conflict", "saved"]
+        winner = next(o for o in outcomes if o.status == "saved")
+        loser = next(o for o in outcomes if o.status == "conflict")
+        loser_text = mine if winner is outcomes[1] else theirs
+        section.refresh_from_db()
+        assert section.body == (theirs if loser_text == mine else mine)
+        assert loser_text in loser.merge.text
+        assert section.version == 2
