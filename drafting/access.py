@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from drafting.models import Concept, Section
+from drafting.models import Comment, Concept, Proposal, Section
 
 
 def get_concept(pk: int) -> Concept:
@@ -36,3 +36,32 @@ def get_section_for_outline(user, pk: int) -> Section:
     section = get_section(pk)
     require_perm(user, "drafting.shape_outline", _("Only coordinators may change the outline."))
     return section
+
+
+def get_proposal_for_author(user, pk: int) -> Proposal:
+    """The author's own proposal: 404 if it does not exist, 403 if it is someone else's."""
+    from drafting.selectors import proposal_with_relations
+
+    proposal = proposal_with_relations(pk)
+    if proposal.author_id != user.pk:
+        raise PermissionDenied(_("This is someone else's proposal: only its author can change or withdraw it."))
+    return proposal
+
+
+def get_proposal_for_decision(user, pk: int) -> Proposal:
+    from drafting.selectors import proposal_with_relations
+
+    require_perm(user, "drafting.decide_proposal", _("Only coordinators may merge or reject proposals."))
+    return proposal_with_relations(pk)
+
+
+def get_comment(pk: int) -> Comment:
+    return get_object_or_404(Comment.objects.select_related("author", "section", "proposal"), pk=pk)
+
+
+def expert_of(user):
+    """The signed-in person's seat in the group, or 403: positions are taken by members only."""
+    expert = getattr(user, "expert", None)
+    if expert is None or not expert.is_active or not user.has_perm("drafting.add_position"):
+        raise PermissionDenied(_("Only active members of the Working Group take positions."))
+    return expert

@@ -280,3 +280,60 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.expert}: {self.get_stance_display()}"
+
+
+class Activity(models.Model):
+    """Something that happened in the drafting, for "what changed since my last visit"."""
+
+    class Verb(models.TextChoices):
+        EDITED = "edited", _("edited")
+        PROPOSED = "proposed", _("proposed")
+        REVISED = "revised", _("revised a proposal")
+        WITHDREW = "withdrew", _("withdrew")
+        MERGED = "merged", _("merged")
+        REJECTED = "rejected", _("rejected")
+        COMMENTED = "commented", _("commented")
+        TOOK_POSITION = "took_position", _("took a position")
+        OBJECTED = "objected", _("objected")
+        OUTLINE = "outline", _("changed the outline")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    verb = models.CharField(max_length=16, choices=Verb.choices)
+    summary = models.CharField(max_length=500)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activity")
+
+    def __str__(self):
+        return self.summary
+
+    def get_absolute_url(self):
+        if self.proposal_id:
+            return reverse("drafting:proposal-detail", args=[self.proposal_id])
+        if self.section_id:
+            return reverse("drafting:section-detail", args=[self.section_id])
+        return reverse("drafting:home")
+
+
+class Notice(models.Model):
+    """Tells one person about an activity that concerns them (their proposal merged, objected to, ...)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="notices")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-activity__created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "activity"], name="one_notice_per_activity")]
+
+
+class LastVisit(models.Model):
+    """When a person last opened "what changed", so the page can mark what is new to them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()

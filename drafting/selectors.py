@@ -1,15 +1,32 @@
 """Reads that shape pages. Each one issues a fixed number of queries, whatever the size."""
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Lag, Length
 from django.utils.safestring import SafeString, mark_safe
 
 from drafting.markdown import render_markdown
-from drafting.models import Concept, Section
-from drafting.text import DiffChunk, attribute_paragraphs, diff_stats, render_inline_diff, render_side_by_side, word_diff
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from drafting.models import Activity, Comment, Concept, Notice, Position, Proposal, Section
+from drafting.text import (
+    Anchor,
+    AnchorMatch,
+    DiffChunk,
+    attribute_paragraphs,
+    diff_stats,
+    locate_anchor,
+    merge_three_way,
+    render_inline_diff,
+    render_side_by_side,
+    word_diff,
+)
+from members.models import Expert
 
 
 @dataclass
@@ -191,3 +208,229 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
         return [AttributedParagraph(text, origin) for text, origin in attribute_paragraphs(revisions)]
 
     return cache.get_or_set(f"section-attribution:{section.pk}:{section.version}", build, timeout=None)
+
+
+# --- Proposals and consensus ------------------------------------------------------------
+
+
+def proposal_with_relations(pk: int) -> Proposal:
+    return get_object_or_404(
+        Proposal.objects.select_related(
+            "section", "concept", "new_parent", "author__expert", "decided_by__expert"
+        ),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class BlocConsensus:
+    bloc: str
+    label: str
+    counts: dict[str, int]
+    positions: list[Position]
+    not_answered: list[Expert]
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Consensus:
+    blocs: list[BlocConsensus]
+    totals: dict[str, int]
+
+    @property
+    def not_answered_count(self) -> int:
+        return sum(len(b.not_answered) for b in self.blocs)
+
+    @property
+    def balanced_support(self) -> bool:
+        """Support (or acceptance) from both blocs, and no objection."""
+        accepting = (Position.Stance.SUPPORT, Position.Stance.LIVE_WITH)
+        return self.totals[Position.Stance.OBJECT] == 0 and all(
+            sum(b.counts[s] for s in accepting) > 0 for b in self.blocs
+        )
+
+
+def proposal_consensus(proposal: Proposal) -> Consensus:
+    """Who supports, can live with, objects (and why), and who has not answered, by bloc (two queries)."""
+    positions = list(proposal.positions.select_related("expert__organisation").order_by("expert__full_name"))
+    responded = {p.expert_id for p in positions}
+    silent = [e for e in Expert.objects.active().order_by("full_name") if e.pk not in responded]
+    blocs = []
+    for bloc, label in Expert.Bloc.choices:
+        mine = [p for p in positions if p.expert.bloc == bloc]
+        counts = {stance: sum(1 for p in mine if p.stance == stance) for stance in Position.Stance.values}
+        blocs.append(BlocConsensus(bloc, label, counts, mine, [e for e in silent if e.bloc == bloc]))
+    totals = {stance: sum(b.counts[stance] for b in blocs) for stance in Position.Stance.values}
+    return Consensus(blocs, totals)
+
+
+@dataclass(frozen=True)
+class ProposalComparison:
+    """The drafting table: was / proposed / rationale, and the same against today's text."""
+
+    was_html: SafeString
+    proposed_html: SafeString
+    inline_html: SafeString
+    outdated: bool
+    current_inline_html: SafeString | None
+
+
+def proposal_comparison(proposal: Proposal) -> ProposalComparison:
+    if proposal.kind == Proposal.Kind.NEW_SECTION:
+        _chunks, inline, was, proposed = compare_texts("", proposal.text)
+        return ProposalComparison(was, proposed, inline, False, None)
+    section = proposal.section
+    base_text = section.body if section.version == proposal.base_version else (
+        section.history.filter(version=proposal.base_version).values_list("body", flat=True).first() or ""
+    )
+    _chunks, inline, was, proposed = compare_texts(base_text, proposal.text)
+    outdated = proposal.is_open and section.version != proposal.base_version and section.body != base_text
+    current = compare_texts(section.body, proposal.text)[1] if outdated else None
+    return ProposalComparison(was, proposed, inline, outdated, current)
+
+
+@dataclass
+class ThreadNode:
+    comment: Comment
+    replies: list["ThreadNode"]
+    anchor: AnchorMatch | None = None
+    current_passage: str = ""  # where the quote is found in today's text
+
+
+def comment_threads(*, section: Section | None = None, proposal: Proposal | None = None) -> list[ThreadNode]:
+    """Threads (comment -> replies) from one query; quotes re-anchored on the section's current text."""
+    comments = Comment.objects.select_related("author__expert").order_by("created_at", "pk")
+    comments = comments.filter(section=section) if section is not None else comments.filter(proposal=proposal)
+    nodes = {c.pk: ThreadNode(c, []) for c in comments}
+    roots = []
+    for node in nodes.values():
+        c = node.comment
+        if c.quote and section is not None:
+            node.anchor = locate_anchor(section.body, Anchor(c.quote, c.quote_prefix, c.quote_suffix))
+            if node.anchor.found:
+                node.current_passage = section.body[node.anchor.start:node.anchor.end]
+        (nodes[c.parent_id].replies if c.parent_id in nodes else roots).append(node)
+    return roots
+
+
+def _with_stance_counts(proposals):
+    return proposals.annotate(
+        supports=Count("positions", filter=Q(positions__stance=Position.Stance.SUPPORT)),
+        live_withs=Count("positions", filter=Q(positions__stance=Position.Stance.LIVE_WITH)),
+        objections=Count("positions", filter=Q(positions__stance=Position.Stance.OBJECT)),
+        supports_scientific=Count("positions", filter=Q(
+            positions__stance__in=[Position.Stance.SUPPORT, Position.Stance.LIVE_WITH],
+            positions__expert__bloc=Expert.Bloc.SCIENTIFIC)),
+        supports_practitioner=Count("positions", filter=Q(
+            positions__stance__in=[Position.Stance.SUPPORT, Position.Stance.LIVE_WITH],
+            positions__expert__bloc=Expert.Bloc.PRACTITIONER)),
+    )
+
+
+def open_proposals():
+    return Proposal.objects.filter(status__in=[Proposal.Status.OPEN, Proposal.Status.NEEDS_REVIEW])
+
+
+@dataclass(frozen=True)
+class SectionBoard:
+    proposals: list[Proposal]
+    objections: list[Position]
+    threads: list[ThreadNode]
+
+    @property
+    def unresolved(self) -> list[ThreadNode]:
+        return [t for t in self.threads if not t.comment.is_resolved]
+
+
+def section_board(section: Section) -> SectionBoard:
+    """A section's open proposals, open objections and threads, in a fixed number of queries."""
+    proposals = list(
+        _with_stance_counts(open_proposals().filter(section=section)).select_related("author__expert")
+        .order_by("created_at")
+    )
+    objections = list(
+        Position.objects.filter(
+            proposal__section=section, stance=Position.Stance.OBJECT,
+            proposal__status__in=[Proposal.Status.OPEN, Proposal.Status.NEEDS_REVIEW],
+        ).select_related("expert", "proposal").order_by("-updated_at")
+    )
+    return SectionBoard(proposals, objections, comment_threads(section=section))
+
+
+@dataclass(frozen=True)
+class QueueGroup:
+    section: Section | None
+    number: str | None
+    proposals: list[Proposal]
+    alternatives: list[tuple[int, int]]
+
+
+def merge_queue(concept: Concept) -> list[QueueGroup]:
+    """Open proposals grouped by section (in outline order), each with its consensus at a glance.
+
+    Proposals on one section that cannot both apply (their changes overlap) are listed as
+    alternatives; that is computed in Python from the texts already loaded.
+    """
+    proposals = list(
+        _with_stance_counts(open_proposals().filter(concept=concept))
+        .select_related("author__expert", "section", "new_parent").order_by("created_at")
+    )
+    wanted = [Q(id=p.section_id, version=p.base_version) for p in proposals if p.section_id]
+    base_texts = {}
+    if wanted:
+        rows = Section.history.model.objects.filter(reduce(or_, wanted)).values_list("id", "version", "body")
+        base_texts = {(pk, version): body for pk, version, body in rows}
+    numbers = {node.section.pk: node.number for node in flatten(concept_outline(concept))}
+    by_section: dict[int | None, list[Proposal]] = {}
+    for proposal in proposals:
+        by_section.setdefault(proposal.section_id, []).append(proposal)
+    groups = []
+    for section_id, items in by_section.items():
+        section = items[0].section
+        groups.append(QueueGroup(section, numbers.get(section_id), items, _alternatives(section, items, base_texts)))
+    groups.sort(key=lambda g: (g.section is None, [int(n) for n in (g.number or "999").split(".")]))
+    return groups
+
+
+def _alternatives(section, proposals, base_texts) -> list[tuple[int, int]]:
+    if section is None:
+        return []
+    rebased = {}
+    for p in proposals:
+        base = base_texts.get((section.pk, p.base_version), section.body)
+        rebased[p.pk] = merge_three_way(base, section.body, p.text).text
+    pairs = []
+    for i, a in enumerate(proposals):
+        for b in proposals[i + 1:]:
+            if not merge_three_way(section.body, rebased[a.pk], rebased[b.pk]).clean:
+                pairs.append((a.pk, b.pk))
+    return pairs
+
+
+# --- Activity ------------------------------------------------------------------------------
+
+
+def activity_feed(user, *, limit: int = 100):
+    """Recent activity, newest first, with the person's own notices (fixed queries)."""
+    activities = list(
+        Activity.objects.select_related("actor__expert", "section", "proposal").order_by("-created_at", "-pk")[:limit]
+    )
+    notices = list(
+        Notice.objects.filter(recipient=user).select_related("activity__actor__expert", "activity__proposal")
+        .order_by("-activity__created_at")[:50]
+    )
+    return activities, notices
+
+
+def section_board_url(section: Section) -> str:
+    return reverse("drafting:section-board", args=[section.pk])
+
+
+def proposal_list(concept: Concept):
+    """Every proposal of the Concept, newest first, with stance counts (one query)."""
+    return _with_stance_counts(Proposal.objects.filter(concept=concept)).select_related(
+        "author__expert", "section"
+    ).order_by("-created_at", "-pk")

@@ -25,9 +25,11 @@ from __future__ import annotations
 import difflib
 import html
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import TypeVar
 
 from diff_match_patch import diff_match_patch
@@ -38,14 +40,11 @@ T = TypeVar("T")
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
 WORD_RE = re.compile(r"\w+")
 
-# A line with its line break and the blank lines that follow it; or a last line without a break.
-# Lines are the coarse unit matched before tokens; attaching blank lines to the line above keeps
-# the thousand identical "\n" lines of a long text from becoming popular elements.
-LINE_RE = re.compile(r"[^\n]*\n(?:[^\S\n]*\n)*|[^\n]+")
 
 CONFLICT_CONTEXT_TOKENS = 12
 ANCHOR_CONTEXT_CHARS = 32
 MIN_QUOTE_SIMILARITY = 0.6
+MATCH_BUDGET = 100_000  # steps of SequenceMatcher's inner loop; about 50 ms
 
 
 def tokenize(text: str) -> list[str]:
@@ -67,38 +66,118 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _lines(text: str) -> list[str]:
-    """Split text into lines (see ``LINE_RE``); ``"".join(_lines(text)) == text``."""
-    return LINE_RE.findall(text)
+    """Split text into lines, each with its line break; ``"".join(_lines(text)) == text``."""
+    return text.splitlines(keepends=True)
 
 
-class _Matcher(difflib.SequenceMatcher):
-    """``SequenceMatcher`` without autojunk that sets the common head and tail aside before matching.
+def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[difflib.Match]:
+    """What ``SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()`` returns, fast on long sequences.
 
-    An edited paragraph usually differs from the original in a few places. Matching only the
-    stretch between the first and the last difference spares SequenceMatcher most of its quadratic
-    work on popular tokens. The signature fits ``Merge3(sequence_matcher=...)``.
+    SequenceMatcher's work grows with the square of the occurrences of popular elements (a space
+    is every other token), so on 100 KB of prose it takes minutes. The problem is narrowed first,
+    the way patience diff does it, and SequenceMatcher only gets the short stretches left over:
+
+    1. the head and tail the two sides share match as they are;
+    2. elements that occur exactly once on each side, kept in the longest run that has the same
+       order on both, are anchors, and the stretches between anchors are matched in turn;
+    3. a stretch without anchors goes to SequenceMatcher, unless the work would exceed
+       ``MATCH_BUDGET``: such long stretches sharing no unique element are different texts, and
+       stay unmatched.
     """
+    found: list[tuple[int, int, int]] = []
+    todo = [(0, 0, a, b)]  # offsets of x in a and of y in b, then x and y
+    while todo:
+        i, j, x, y = todo.pop()
+        head, tail = _shared_ends(x, y)
+        found += [(i, j, head), (i + len(x) - tail, j + len(y) - tail, tail)]
+        i, j, x, y = i + head, j + head, x[head : len(x) - tail], y[head : len(y) - tail]
+        if not x or not y:
+            continue
+        if anchors := _anchors(x, y):
+            found += [(i + p, j + q, 1) for p, q in anchors]
+            bounds = [(-1, -1), *anchors, (len(x), len(y))]
+            todo += [(i + p + 1, j + q + 1, x[p + 1 : r], y[q + 1 : s]) for (p, q), (r, s) in pairwise(bounds)]
+        elif _matching_work(x, y) <= MATCH_BUDGET:
+            matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
+            found += [(i + p, j + q, size) for p, q, size in matcher.get_matching_blocks()]
 
-    def __init__(self, isjunk: None = None, a: Sequence[str] = (), b: Sequence[str] = ()) -> None:
-        super().__init__(isjunk, a, b, autojunk=False)
+    blocks: list[difflib.Match] = []
+    for p, q, size in sorted(block for block in found if block[2]):
+        last = blocks[-1] if blocks else None
+        if last and last.a + last.size == p and last.b + last.size == q:
+            blocks[-1] = difflib.Match(last.a, last.b, last.size + size)
+        else:
+            blocks.append(difflib.Match(p, q, size))
+    blocks.append(difflib.Match(len(a), len(b), 0))
+    return blocks
+
+
+def _shared_ends(x: Sequence[str], y: Sequence[str]) -> tuple[int, int]:
+    """The lengths of the longest common head and, after it, the longest common tail of x and y."""
+    shortest = min(len(x), len(y))
+    head = 0
+    while head < shortest and x[head] == y[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and x[-1 - tail] == y[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def _anchors(x: Sequence[str], y: Sequence[str]) -> list[tuple[int, int]]:
+    """Positions (p, q) of elements found exactly once in x and once in y, in the longest run ordered alike on both."""
+    once_in_y = _unique_positions(y)
+    pairs = [(p, once_in_y[element]) for element, p in _unique_positions(x).items() if element in once_in_y]
+    return _longest_increasing(pairs)
+
+
+def _unique_positions(sequence: Sequence[str]) -> dict[str, int]:
+    """Element -> position for the elements that occur once, in order of position."""
+    counts = Counter(sequence)
+    return {element: position for position, element in enumerate(sequence) if counts[element] == 1}
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of pairs (which come sorted by p) along which q increases too.
+
+    Patience sorting: each pair goes on the leftmost pile whose top has a larger q, remembering
+    the top of the pile to its left; following those links back from the last pile gives the run.
+    """
+    tops: list[int] = []  # q of the pair on top of each pile
+    top_pairs: list[int] = []  # index in pairs of that pair
+    below: list[int] = []  # for each pair, the index of the pair it extends, or -1
+    for index, (_, q) in enumerate(pairs):
+        pile = bisect_left(tops, q)
+        below.append(top_pairs[pile - 1] if pile else -1)
+        if pile == len(tops):
+            tops.append(q)
+            top_pairs.append(index)
+        else:
+            tops[pile] = q
+            top_pairs[pile] = index
+
+    run = []
+    index = top_pairs[-1] if top_pairs else -1
+    while index >= 0:
+        run.append(pairs[index])
+        index = below[index]
+    return run[::-1]
+
+
+def _matching_work(x: Sequence[str], y: Sequence[str]) -> int:
+    """Roughly how many steps SequenceMatcher takes to find the longest match of x in y."""
+    counts = Counter(y)
+    return sum(counts[element] for element in x)
+
+
+class _Matcher:
+    """``_matching_blocks`` in the shape ``Merge3(sequence_matcher=...)`` asks for."""
+
+    def __init__(self, isjunk: None, a: Sequence[str], b: Sequence[str]) -> None:
+        self.a, self.b = a, b
 
     def get_matching_blocks(self) -> list[difflib.Match]:
-        a, b = self.a, self.b
-        shortest = min(len(a), len(b))
-        head = 0
-        while head < shortest and a[head] == b[head]:
-            head += 1
-        tail = 0
-        while tail < shortest - head and a[-1 - tail] == b[-1 - tail]:
-            tail += 1
-
-        middle = difflib.SequenceMatcher(None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False)
-        blocks = [difflib.Match(0, 0, head)] if head else []
-        blocks += [difflib.Match(head + i, head + j, size) for i, j, size in middle.get_matching_blocks()[:-1]]
-        if tail:
-            blocks.append(difflib.Match(len(a) - tail, len(b) - tail, tail))
-        blocks.append(difflib.Match(len(a), len(b), 0))
-        return blocks
+        return _matching_blocks(self.a, self.b)
 
 
 # --- Diffs for people -------------------------------------------------------------------------
@@ -130,17 +209,19 @@ def _word_diff(old: str, new: str) -> Iterator[DiffChunk]:
 
 def _diff(old: Sequence[str], new: Sequence[str], refine=None) -> Iterator[DiffChunk]:
     """Yield the chunks turning the pieces ``old`` into ``new``; replaced stretches go to ``refine`` if given."""
-    for tag, i1, i2, j1, j2 in _Matcher(None, old, new).get_opcodes():
-        removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
-        if tag == "equal":
-            yield DiffChunk("equal", removed)
-        elif tag == "replace" and refine:
+    i = j = 0
+    for block in _matching_blocks(old, new):
+        removed, added = "".join(old[i : block.a]), "".join(new[j : block.b])
+        if removed and added and refine:
             yield from refine(removed, added)
         else:
             if removed:
                 yield DiffChunk("delete", removed)
             if added:
                 yield DiffChunk("insert", added)
+        if block.size:
+            yield DiffChunk("equal", "".join(old[block.a : block.a + block.size]))
+        i, j = block.a + block.size, block.b + block.size
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,317 @@
+"""Proposals, positions, comments, the section board and the merge queue."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from drafting import selectors, services
+from drafting.access import (
+    expert_of,
+    get_comment,
+    get_concept,
+    get_proposal_for_author,
+    get_proposal_for_decision,
+    get_section,
+    require_perm,
+)
+from drafting.forms import (
+    CommentForm,
+    MergeForm,
+    NewSectionProposalForm,
+    PositionForm,
+    ProposalForm,
+    RejectForm,
+)
+from drafting.models import Comment, Proposal
+
+
+def _form_error(form, error: ValidationError):
+    form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose a new wording for a section, starting from its current revision."""
+    section = get_section(pk)
+    require_perm(request.user, "drafting.add_proposal", _("Only members of the Working Group may propose."))
+    if section.is_retired:
+        raise PermissionDenied(_("This section has been retired; it cannot be amended."))
+    form = ProposalForm(request.POST or None, initial={"text": section.body, "base_version": section.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create_amendment(section=section, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Proposal #%(pk)s is open for positions and comments.") % {"pk": proposal.pk})
+            return redirect(proposal)
+    status = 400 if form.is_bound else 200
+    return render(request, "drafting/proposal_form.html", {"section": section, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_create_section(request: HttpRequest, pk: int) -> HttpResponse:
+    concept = get_concept(pk)
+    require_perm(request.user, "drafting.add_proposal", _("Only members of the Working Group may propose."))
+    form = NewSectionProposalForm(request.POST or None, concept=concept)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create_section(concept=concept, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Proposal #%(pk)s is open for positions and comments.") % {"pk": proposal.pk})
+            return redirect(proposal)
+    status = 400 if form.is_bound else 200
+    return render(request, "drafting/proposal_form.html", {"concept": concept, "form": form, "new_section": True},
+                  status=status)
+
+
+@require_safe
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_with_relations(pk)
+    return render(request, "drafting/proposal_detail.html", _proposal_context(request, proposal))
+
+
+def _proposal_context(request, proposal, **extra):
+    expert = getattr(request.user, "expert", None)
+    consensus = selectors.proposal_consensus(proposal)
+    mine = next((p for b in consensus.blocs for p in b.positions if expert and p.expert_id == expert.pk), None)
+    return {
+        "proposal": proposal,
+        "comparison": selectors.proposal_comparison(proposal),
+        "consensus": consensus,
+        "threads": selectors.comment_threads(proposal=proposal),
+        "my_position": mine,
+        "position_form": extra.pop("position_form", None)
+        or PositionForm(initial={"stance": mine.stance, "reason": mine.reason} if mine else None),
+        "comment_form": extra.pop("comment_form", None) or CommentForm(),
+        "reject_form": RejectForm(),
+        "can_take_position": expert is not None and request.user.has_perm("drafting.add_position"),
+        "can_decide": request.user.has_perm("drafting.decide_proposal"),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author revises an open proposal; when it needs review, against the current text."""
+    proposal = get_proposal_for_author(request.user, pk)
+    if not proposal.is_open:
+        raise PermissionDenied(_("This proposal is closed; it can no longer be changed."))
+    if proposal.kind == Proposal.Kind.NEW_SECTION:
+        form_class, kwargs = NewSectionProposalForm, {"concept": proposal.concept}
+        initial = {"title": proposal.title, "heading": proposal.heading, "parent": proposal.new_parent_id,
+                   "text": proposal.text, "rationale": proposal.rationale}
+    else:
+        form_class, kwargs = ProposalForm, {}
+        plan = services.proposal_merge_plan(proposal)
+        initial = {"title": proposal.title, "text": plan.merge.text if plan.stale else proposal.text,
+                   "rationale": proposal.rationale, "base_version": plan.version}
+    form = form_class(request.POST or None, initial=initial, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "parent"}
+        try:
+            services.proposal_update(proposal=proposal, user=request.user, **data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Proposal updated; the earlier wording is kept in its history."))
+            return redirect(proposal)
+    return render(
+        request, "drafting/proposal_form.html",
+        {"proposal": proposal, "section": proposal.section, "form": form, "new_section": form_class is NewSectionProposalForm},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_author(request.user, pk)
+    try:
+        services.proposal_withdraw(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Proposal withdrawn."))
+    return redirect(proposal)
+
+
+@require_POST
+def position_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the signed-in expert's own position; nobody can answer for someone else."""
+    expert = expert_of(request.user)
+    proposal = selectors.proposal_with_relations(pk)
+    form = PositionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.position_record(proposal=proposal, expert=expert, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your position is recorded."))
+            return redirect(proposal)
+    context = _proposal_context(request, proposal, position_form=form)
+    return render(request, "drafting/proposal_detail.html", context, status=400)
+
+
+@require_POST
+def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_decision(request.user, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_reject(proposal=proposal, decided_by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Proposal #%(pk)s rejected; the author sees your reason.") % {"pk": proposal.pk})
+            return redirect(proposal)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(proposal)
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge a proposal: a preview when it applies cleanly, base/current/proposed side by side when not."""
+    proposal = get_proposal_for_decision(request.user, pk)
+    if not proposal.is_open:
+        messages.error(request, _("Proposal #%(pk)s is %(status)s; it cannot be merged.") % {
+            "pk": proposal.pk, "status": proposal.get_status_display().lower()})
+        return redirect(proposal)
+    if proposal.kind == Proposal.Kind.NEW_SECTION:
+        form = MergeForm(request.POST or None, initial={"text": proposal.text, "planned_version": 1})
+        plan = None
+    else:
+        plan = services.proposal_merge_plan(proposal)
+        form = MergeForm(request.POST or None, initial={"text": plan.merge.text, "planned_version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.proposal_merge(
+                proposal=proposal, merged_by=request.user, text=form.cleaned_data["text"],
+                planned_version=form.cleaned_data["planned_version"] if plan else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if outcome.status == "merged":
+                messages.success(request, _("Merged proposal #%(pk)s as revision %(version)s of “%(heading)s”.") % {
+                    "pk": proposal.pk, "version": outcome.section.version, "heading": outcome.section.heading})
+                return redirect(outcome.section)
+            plan = outcome.plan
+            form = MergeForm(initial={"text": plan.merge.text, "planned_version": plan.version})
+            messages.warning(request, _("The section changed while you were merging, and the changes overlap. "
+                                        "Review the result again."))
+    context = {"proposal": proposal, "plan": plan, "form": form}
+    if plan is not None:
+        context["conflict_regions"] = plan.merge.conflicts
+        context["their_change"] = selectors.compare_texts(plan.base_text, plan.current_text)[1]
+        context["proposed_change"] = selectors.compare_texts(plan.base_text, proposal.text)[1]
+        context["result_change"] = selectors.compare_texts(plan.current_text, plan.merge.text)[1]
+    return render(request, "drafting/proposal_merge.html", context, status=400 if form.is_bound else 200)
+
+
+# --- Comments ------------------------------------------------------------------------------
+
+
+def _comment_redirect(comment: Comment):
+    target = comment.proposal or comment.section
+    url = target.get_absolute_url() if comment.proposal_id else selectors.section_board_url(comment.section)
+    return redirect(f"{url}#comment-{comment.pk}")
+
+
+@require_POST
+def comment_add(request: HttpRequest, target: str, pk: int) -> HttpResponse:
+    require_perm(request.user, "drafting.add_comment", _("Only members of the Working Group may comment."))
+    if target == "section":
+        section, proposal = get_section(pk), None
+    elif target == "proposal":
+        section, proposal = None, selectors.proposal_with_relations(pk)
+    else:
+        raise Http404
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = get_comment(form.cleaned_data["parent"])
+            if (parent.section_id, parent.proposal_id) != (getattr(section, "pk", None), getattr(proposal, "pk", None)):
+                raise Http404(_("That comment is not in this discussion."))
+        try:
+            comment = services.comment_add(
+                author=request.user, body=form.cleaned_data["body"], section=section, proposal=proposal,
+                parent=parent, quote=form.cleaned_data["quote"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Comment added."))
+            return _comment_redirect(comment)
+    if proposal is not None:
+        return render(request, "drafting/proposal_detail.html",
+                      _proposal_context(request, proposal, comment_form=form), status=400)
+    return render(request, "drafting/section_board.html",
+                  {"section": section, "board": selectors.section_board(section), "comment_form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment(pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the author can edit a comment."))
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    form.fields["quote"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        comment = services.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Comment updated; the earlier wording is kept in its history."))
+        return _comment_redirect(comment)
+    return render(request, "drafting/comment_form.html", {"comment": comment, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment(pk)
+    if comment.author_id != request.user.pk and not request.user.has_perm("drafting.resolve_any_comment"):
+        raise PermissionDenied(_("Only the author of the thread or a coordinator can resolve it."))
+    try:
+        comment = services.comment_set_resolved(comment=comment, user=request.user,
+                                                resolved=request.POST.get("resolved") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _comment_redirect(comment)
+
+
+# --- Boards ----------------------------------------------------------------------------------
+
+
+@require_safe
+def section_board(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section(pk)
+    return render(request, "drafting/section_board.html",
+                  {"section": section, "board": selectors.section_board(section), "comment_form": CommentForm()})
+
+
+@require_safe
+def merge_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    concept = get_concept(pk)
+    require_perm(request.user, "drafting.decide_proposal", _("Only coordinators see the merge queue."))
+    return render(request, "drafting/merge_queue.html", {"concept": concept, "groups": selectors.merge_queue(concept)})
+
+
+@require_safe
+def proposal_list(request: HttpRequest, pk: int) -> HttpResponse:
+    concept = get_concept(pk)
+    proposals = selectors.proposal_list(concept)
+    return render(request, "drafting/proposal_list.html", {"concept": concept, "proposals": proposals})
+
+
+@require_safe
+def activity(request: HttpRequest) -> HttpResponse:
+    """What changed since my last visit: everyone's activity, newest first, and my notices."""
+    previous_visit = services.last_visit_touch(user=request.user)
+    activities, notices = selectors.activity_feed(request.user)
+    return render(request, "drafting/activity.html",
+                  {"activities": activities, "notices": notices, "previous_visit": previous_visit})
