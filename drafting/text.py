@@ -16,8 +16,10 @@ Two ideas run through the module:
   whitespace, single punctuation marks), so joining the tokens always gives the text back, and
   Python's Unicode ``\\w`` keeps Kazakh and Russian words whole.
 * ``difflib.SequenceMatcher`` is quadratic in the occurrences of popular tokens (a space is every
-  other token). So long texts are matched line by line first, and tokens are matched only where
-  lines differ, after setting aside what the two sides share at both ends.
+  other token), and would take minutes on 100 KB of prose. So texts are matched line by line
+  first and word by word only where lines differ; and within any stretch, what both sides share
+  at either end and the elements that occur once on each side (as in patience diff) are matched
+  before SequenceMatcher sees the short stretches left between them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import html
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby, pairwise
 from typing import TypeVar
@@ -40,11 +42,10 @@ T = TypeVar("T")
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
 WORD_RE = re.compile(r"\w+")
 
-
+MATCH_BUDGET = 100_000  # steps of SequenceMatcher's inner loop we allow on one stretch: about 50 ms
 CONFLICT_CONTEXT_TOKENS = 12
-ANCHOR_CONTEXT_CHARS = 32
+ANCHOR_CONTEXT_CHARS = 32  # W3C TextQuoteSelector prefix and suffix, as Hypothesis stores them
 MIN_QUOTE_SIMILARITY = 0.6
-MATCH_BUDGET = 100_000  # steps of SequenceMatcher's inner loop; about 50 ms
 
 
 def tokenize(text: str) -> list[str]:
@@ -70,12 +71,15 @@ def _lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[difflib.Match]:
-    """What ``SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()`` returns, fast on long sequences.
+# --- Matching ---------------------------------------------------------------------------------
 
-    SequenceMatcher's work grows with the square of the occurrences of popular elements (a space
-    is every other token), so on 100 KB of prose it takes minutes. The problem is narrowed first,
-    the way patience diff does it, and SequenceMatcher only gets the short stretches left over:
+
+def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[difflib.Match]:
+    """Matching blocks of a and b, as ``SequenceMatcher.get_matching_blocks()`` gives them, in linear-ish time.
+
+    ``SequenceMatcher(None, a, b, autojunk=False)`` is quadratic in the occurrences of popular
+    elements: on two 100 KB texts it takes minutes. The problem is narrowed first, as patience
+    diff does it, and SequenceMatcher only gets the short stretches left over:
 
     1. the head and tail the two sides share match as they are;
     2. elements that occur exactly once on each side, kept in the longest run that has the same
@@ -207,7 +211,9 @@ def _word_diff(old: str, new: str) -> Iterator[DiffChunk]:
     return _diff(tokenize(old), tokenize(new))
 
 
-def _diff(old: Sequence[str], new: Sequence[str], refine=None) -> Iterator[DiffChunk]:
+def _diff(
+    old: Sequence[str], new: Sequence[str], refine: Callable[[str, str], Iterable[DiffChunk]] | None = None
+) -> Iterator[DiffChunk]:
     """Yield the chunks turning the pieces ``old`` into ``new``; replaced stretches go to ``refine`` if given."""
     i = j = 0
     for block in _matching_blocks(old, new):
@@ -391,7 +397,8 @@ def _merge_regions(base: str, current: str, mine: str) -> Iterator[tuple[str, tu
                 yield "".join(region[1]), None
 
 
-def _merge3(base: list[str], current: list[str], mine: list[str]):
+def _merge3(base: list[str], current: list[str], mine: list[str]) -> Iterator[tuple]:
+    """merge3's groups: ("unchanged" | "a" | "same" | "b", items) or ("conflict", base, current, mine)."""
     return Merge3(base, current, mine, sequence_matcher=_Matcher).merge_groups()
 
 
@@ -475,13 +482,13 @@ def locate_anchor(text: str, anchor: Anchor) -> AnchorMatch:
     starts = _occurrences(text, anchor.quote) if anchor.quote else []
     if starts:
         start = max(starts, key=lambda s: _context_similarity(text, s, anchor))
-        end = start + len(anchor.quote)
-        in_context = text[:start].endswith(anchor.prefix) and text[end:].startswith(anchor.suffix)
-        return AnchorMatch("exact" if in_context else "moved", start, end)
+        in_context = _context(text, start, anchor) == (anchor.prefix, anchor.suffix)
+        return AnchorMatch("exact" if in_context else "moved", start, start + len(anchor.quote))
     return _approximate_match(text, anchor) or AnchorMatch("lost", -1, -1)
 
 
 def _occurrences(text: str, quote: str) -> list[int]:
+    """The offsets of every occurrence of quote in text, overlapping ones included."""
     starts = []
     start = text.find(quote)
     while start >= 0:
@@ -490,38 +497,37 @@ def _occurrences(text: str, quote: str) -> list[int]:
     return starts
 
 
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+def _context(text: str, start: int, anchor: Anchor) -> tuple[str, str]:
+    """The text around the quote at ``start``, as long as the anchor's prefix and suffix."""
+    end = start + len(anchor.quote)
+    return text[max(0, start - len(anchor.prefix)) : start], text[end : end + len(anchor.suffix)]
 
 
 def _context_similarity(text: str, start: int, anchor: Anchor) -> float:
-    end = start + len(anchor.quote)
-    before = text[max(0, start - len(anchor.prefix)) : start]
-    after = text[end : end + len(anchor.suffix)]
+    before, after = _context(text, start, anchor)
     return _similarity(before, anchor.prefix) + _similarity(after, anchor.suffix)
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _approximate_match(text: str, anchor: Anchor) -> AnchorMatch | None:
     """Find an edited version of the quote, or None.
 
-    diff-match-patch's bitap search is tuned for patterns up to ``Match_MaxBits`` (32) characters,
-    so it looks for the start of the quote near where the context puts it (anywhere if the context
-    is gone too), then for its end; the span between must resemble the whole quote.
+    diff-match-patch's bitap search is built for patterns of up to 32 characters
+    (``Match_MaxBits``). So it looks for the first 32 characters of the quote near where the
+    context says the quote was (anywhere, if the context is gone too), then for the last 32 near
+    where the quote would end. The span from start to end must resemble the whole quote.
     """
     quote = anchor.quote
-    matcher = diff_match_patch()
-    head, tail = quote[: matcher.Match_MaxBits], quote[-matcher.Match_MaxBits :]
-
+    head, tail = quote[:32], quote[-32:]
     expected = _expected_start(text, anchor)
-    if expected is None:
-        expected = 0
-        matcher.Match_Distance = 10 * len(text)  # nearly free to look anywhere in the text
-    start = matcher.match_main(text, head, expected)
+    start = _fuzzy_find(text, head, expected or 0, anywhere=expected is None)
     if start < 0:
         return None
 
-    matcher.Match_Distance = len(quote)
-    tail_start = matcher.match_main(text, tail, start + len(quote) - len(tail))
+    tail_start = _fuzzy_find(text, tail, start + len(quote) - len(tail))
     ends = [min(start + len(quote), len(text))]
     if tail_start >= start:
         ends.append(tail_start + len(tail))
@@ -538,3 +544,15 @@ def _expected_start(text: str, anchor: Anchor) -> int | None:
     if anchor.suffix and (found := text.find(anchor.suffix)) >= 0:
         return max(0, found - len(anchor.quote))
     return None
+
+
+def _fuzzy_find(text: str, pattern: str, near: int, *, anywhere: bool = False) -> int:
+    """The start of the best approximate match of pattern in text near offset ``near``, or -1.
+
+    diff-match-patch weighs errors against distance from ``near`` (by default, 1000 characters
+    away costs as much as a wholly wrong pattern); ``anywhere`` makes distance almost free.
+    """
+    finder = diff_match_patch()
+    if anywhere:
+        finder.Match_Distance = 10 * len(text)
+    return finder.match_main(text, pattern, near)

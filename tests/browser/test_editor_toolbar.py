@@ -53,10 +53,12 @@ def test_toolbar_runs_under_the_csp_and_bolds_the_selection(page, live_server, d
     assert not [line for line in console if "Content Security Policy" in line], console
 
     # Control: the listeners do catch a violation (an inline script without the nonce).
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.x = 1'; document.body.append(s); }")
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1'; document.body.append(s); }"
+        )
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.x") is None
-    expect.poll if False else None  # (keep flake8 quiet about nothing)
 
 
 def test_editor_works_without_javascript(new_context, live_server, demo_expert, demo_concept):
