@@ -4,6 +4,10 @@ Each service locks the rows it changes (`select_for_update`), checks the revisio
 person started from, saves with plain `save()` (django-simple-history ignores `update()`),
 and records who and why on the history row. Problems a person can act on are raised as
 `ValidationError` with a message meant for them.
+
+Locks are `FOR NO KEY UPDATE` (we never change keys), so inserting rows that refer to a
+locked row (history, activity) does not wait on it; and a service that locks a section and
+proposals always takes the section first, so two services cannot deadlock.
 """
 
 from dataclasses import dataclass
@@ -38,7 +42,7 @@ def _stamp(record, user, reason: str) -> None:
 
 def _lock(section_or_pk) -> Section:
     pk = getattr(section_or_pk, "pk", section_or_pk)
-    return Section.objects.select_for_update().get(pk=pk)
+    return Section.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def _next_order(concept: Concept, parent: Section | None) -> int:
@@ -183,7 +187,7 @@ def section_move(*, section: Section, direction: str, user) -> Section:
     """Swap a section with its previous ("up") or next ("down") current sibling."""
     locked = _lock(section)
     siblings = list(
-        Section.objects.select_for_update()
+        Section.objects.select_for_update(no_key=True)
         .filter(concept_id=locked.concept_id, parent_id=locked.parent_id, is_retired=False)
         .order_by("order", "pk")
     )
@@ -323,7 +327,7 @@ def proposal_create_section(*, concept: Concept, author, title: str, heading: st
 
 
 def _lock_proposal(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("section", "author").get(pk=proposal.pk)
+    return Proposal.objects.select_for_update(no_key=True, of=("self",)).select_related("section", "author").get(pk=proposal.pk)
 
 
 @transaction.atomic
@@ -441,12 +445,12 @@ def proposal_merge(*, proposal: Proposal, merged_by, text: str | None = None,
     Without `text`, the proposal's own text is merged onto the current section.
     Other open proposals that no longer merge cleanly are marked "needs review".
     """
+    # Lock order everywhere: section, then proposals (see the module docstring).
+    section = _lock(proposal.section_id) if proposal.kind == Proposal.Kind.AMENDMENT else None
     locked_proposal = _lock_proposal(proposal)
     _require_open(locked_proposal, _("merged"))
     if locked_proposal.kind == Proposal.Kind.NEW_SECTION:
         return _merge_new_section(locked_proposal, merged_by, text)
-
-    section = _lock(locked_proposal.section)
     locked_proposal.section = section
     if section.is_retired:
         raise ValidationError(_("The section of this proposal has been retired; restore it before merging."))
@@ -502,7 +506,7 @@ def _mark_merged(proposal: Proposal, merged_by, section: Section) -> None:
 
 def _flag_alternatives(section: Section, *, merged: Proposal, user) -> None:
     """Open proposals on the same passage no longer apply cleanly: ask for review, never close them silently."""
-    others = Proposal.objects.select_for_update().filter(
+    others = Proposal.objects.select_for_update(no_key=True).filter(
         section=section, status=Proposal.Status.OPEN
     ).exclude(pk=merged.pk)
     for other in others:
@@ -529,7 +533,7 @@ def position_record(*, proposal: Proposal, expert, stance: str, reason: str = ""
         raise ValidationError(_("Only active members of the Working Group take positions."))
     locked = _lock_proposal(proposal)
     _require_open(locked, _("answered"))
-    position = Position.objects.select_for_update().filter(proposal=locked, expert=expert).first()
+    position = Position.objects.select_for_update(no_key=True).filter(proposal=locked, expert=expert).first()
     if position and (position.stance, position.reason) == (stance, reason):
         return position
     changed = position is not None
@@ -587,7 +591,7 @@ def comment_add(*, author, body: str, section: Section | None = None, proposal: 
 
 @transaction.atomic
 def comment_edit(*, comment: Comment, user, body: str) -> Comment:
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked = Comment.objects.select_for_update(no_key=True).get(pk=comment.pk)
     if locked.author_id != user.pk:
         raise ValidationError(_("Only the author can edit a comment."))
     locked.body, locked.body_html = body, render_markdown(body)
@@ -599,7 +603,7 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
 @transaction.atomic
 def comment_set_resolved(*, comment: Comment, user, resolved: bool) -> Comment:
     """Resolve or reopen a thread: its author or a coordinator may."""
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked = Comment.objects.select_for_update(no_key=True).get(pk=comment.pk)
     if locked.parent_id is not None:
         raise ValidationError(_("Threads are resolved at their first comment."))
     if locked.author_id != user.pk and not user.has_perm("drafting.resolve_any_comment"):

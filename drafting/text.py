@@ -42,10 +42,14 @@ T = TypeVar("T")
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
 WORD_RE = re.compile(r"\w+")
 
-MATCH_BUDGET = 100_000  # steps of SequenceMatcher's inner loop we allow on one stretch: about 50 ms
+MATCH_BUDGET = 100_000  # steps of SequenceMatcher's inner loop allowed on one stretch: about 50 ms
 CONFLICT_CONTEXT_TOKENS = 12
 ANCHOR_CONTEXT_CHARS = 32  # W3C TextQuoteSelector prefix and suffix, as Hypothesis stores them
 MIN_QUOTE_SIMILARITY = 0.6
+FUZZY_PATTERN_CHARS = 32  # diff-match-patch's Match_MaxBits: its bitap search is tuned for this
+
+
+# --- Tokens and lines --------------------------------------------------------------------------
 
 
 def tokenize(text: str) -> list[str]:
@@ -62,8 +66,8 @@ def split_paragraphs(text: str) -> list[str]:
     Line breaks inside a paragraph become ``"\\n"``; blank lines around paragraphs are dropped,
     so empty or blank text gives ``[]``.
     """
-    lines = text.splitlines()
-    return ["\n".join(run) for blank, run in groupby(lines, key=lambda line: not line.strip()) if not blank]
+    runs = groupby(text.splitlines(), key=lambda line: bool(line.strip()))
+    return ["\n".join(lines) for filled, lines in runs if filled]
 
 
 def _lines(text: str) -> list[str]:
@@ -75,7 +79,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[difflib.Match]:
-    """Matching blocks of a and b, as ``SequenceMatcher.get_matching_blocks()`` gives them, in linear-ish time.
+    """The blocks a and b have in common, as ``SequenceMatcher.get_matching_blocks()`` returns them.
 
     ``SequenceMatcher(None, a, b, autojunk=False)`` is quadratic in the occurrences of popular
     elements: on two 100 KB texts it takes minutes. The problem is narrowed first, as patience
@@ -100,7 +104,8 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[difflib.Match]:
         if anchors := _anchors(x, y):
             found += [(i + p, j + q, 1) for p, q in anchors]
             bounds = [(-1, -1), *anchors, (len(x), len(y))]
-            todo += [(i + p + 1, j + q + 1, x[p + 1 : r], y[q + 1 : s]) for (p, q), (r, s) in pairwise(bounds)]
+            for (p, q), (p_next, q_next) in pairwise(bounds):
+                todo.append((i + p + 1, j + q + 1, x[p + 1 : p_next], y[q + 1 : q_next]))
         elif _matching_work(x, y) <= MATCH_BUDGET:
             matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
             found += [(i + p, j + q, size) for p, q, size in matcher.get_matching_blocks()]
@@ -129,7 +134,7 @@ def _shared_ends(x: Sequence[str], y: Sequence[str]) -> tuple[int, int]:
 
 
 def _anchors(x: Sequence[str], y: Sequence[str]) -> list[tuple[int, int]]:
-    """Positions (p, q) of elements found exactly once in x and once in y, in the longest run ordered alike on both."""
+    """Positions (p, q) of elements found once in x and once in y: the longest run ordered alike on both."""
     once_in_y = _unique_positions(y)
     pairs = [(p, once_in_y[element]) for element, p in _unique_positions(x).items() if element in once_in_y]
     return _longest_increasing(pairs)
@@ -204,17 +209,18 @@ def word_diff(old: str, new: str) -> list[DiffChunk]:
     Lines are matched first and words only inside lines that differ, so 100 KB texts differing in
     a few dozen places take milliseconds.
     """
-    return _tidy(_diff(_lines(old), _lines(new), refine=_word_diff))
+    return _tidy(_diff(_lines(old), _lines(new), refine=_diff_words))
 
 
-def _word_diff(old: str, new: str) -> Iterator[DiffChunk]:
+def _diff_words(old: str, new: str) -> Iterator[DiffChunk]:
     return _diff(tokenize(old), tokenize(new))
 
 
-def _diff(
-    old: Sequence[str], new: Sequence[str], refine: Callable[[str, str], Iterable[DiffChunk]] | None = None
-) -> Iterator[DiffChunk]:
-    """Yield the chunks turning the pieces ``old`` into ``new``; replaced stretches go to ``refine`` if given."""
+_Refine = Callable[[str, str], Iterable[DiffChunk]]
+
+
+def _diff(old: Sequence[str], new: Sequence[str], refine: _Refine | None = None) -> Iterator[DiffChunk]:
+    """Yield the chunks that turn the pieces ``old`` into ``new``; ``refine`` diffs replaced stretches."""
     i = j = 0
     for block in _matching_blocks(old, new):
         removed, added = "".join(old[i : block.a]), "".join(new[j : block.b])
@@ -238,6 +244,15 @@ class _Run:
     old: str
     new: str
 
+    @classmethod
+    def of(cls, chunk: DiffChunk) -> _Run:
+        old = "" if chunk.op == "insert" else chunk.text
+        new = "" if chunk.op == "delete" else chunk.text
+        return cls(chunk.op != "equal", old, new)
+
+    def __add__(self, other: _Run) -> _Run:
+        return _Run(self.changed or other.changed, self.old + other.old, self.new + other.new)
+
     @property
     def replaces(self) -> bool:
         return self.changed and bool(self.old) and bool(self.new)
@@ -260,18 +275,16 @@ def _tidy(chunks: Iterable[DiffChunk]) -> list[DiffChunk]:
     words struck out and re-added around unchanged spaces.
     """
     runs: list[_Run] = []
-    for chunk in chunks:
-        run = _Run(chunk.op != "equal", "" if chunk.op == "insert" else chunk.text, "" if chunk.op == "delete" else chunk.text)
+    for run in map(_Run.of, chunks):
         if runs and runs[-1].changed == run.changed:
-            previous = runs.pop()
-            run = _Run(run.changed, previous.old + run.old, previous.new + run.new)
+            run = runs.pop() + run
         runs.append(run)
 
     joined: list[_Run] = []
     for run in runs:
         if run.replaces and len(joined) >= 2 and joined[-1].is_gap and joined[-2].replaces:
-            gap, previous = joined.pop(), joined.pop()
-            run = _Run(True, previous.old + gap.old + run.old, previous.new + gap.new + run.new)
+            gap = joined.pop()
+            run = joined.pop() + gap + run
         joined.append(run)
     return [chunk for run in joined for chunk in run.chunks()]
 
@@ -289,7 +302,7 @@ def diff_stats(chunks: Iterable[DiffChunk]) -> tuple[int, int]:
 
 
 def _mark(chunk: DiffChunk, removed_label: str, added_label: str) -> str:
-    """Escaped HTML for one chunk: deletions struck through, insertions underlined, both labelled for screen readers."""
+    """Escaped HTML for one chunk; changes are ``<del>`` or ``<ins>``, labelled for screen readers."""
     text = html.escape(chunk.text)
     if chunk.op == "equal":
         return text
@@ -311,7 +324,7 @@ def render_inline_diff(
 def render_side_by_side(
     chunks: Iterable[DiffChunk], *, removed_label: str = "removed: ", added_label: str = "added: "
 ) -> tuple[str, str]:
-    """Render a diff as (old HTML, new HTML): the old with its deletions marked, the new with its insertions."""
+    """Render a diff as (old HTML, new HTML): the old text marks deletions, the new one insertions."""
     chunks = list(chunks)
     old = "".join(_mark(chunk, removed_label, added_label) for chunk in chunks if chunk.op != "insert")
     new = "".join(_mark(chunk, removed_label, added_label) for chunk in chunks if chunk.op != "delete")
@@ -334,7 +347,7 @@ class MergeConflict:
 
 @dataclass(frozen=True)
 class MergeResult:
-    """The merged text and its conflicts; in conflict regions the text takes ``mine``, as a draft to fix."""
+    """The merged text and its conflicts; in conflict regions the text takes ``mine``, a draft to fix."""
 
     text: str
     conflicts: tuple[MergeConflict, ...]
@@ -357,7 +370,7 @@ def merge_three_way(base: str, current: str, mine: str) -> MergeResult:
         return MergeResult(mine, ())
 
     merged: list[str] = []  # the tokens of the result
-    clashes: list[tuple[int, int, str, str, str]] = []  # token span in merged, then base, current, mine
+    clashes: list[tuple[int, int, str, str, str]] = []  # span in merged, then base, current, mine
     for text, clash in _merge_regions(base, current, mine):
         tokens = tokenize(text)
         if clash:
@@ -416,7 +429,8 @@ def attribute_paragraphs(revisions: Sequence[tuple[str, T]]) -> list[tuple[str, 
         paragraphs = split_paragraphs(text)
         previous = [paragraph for paragraph, _ in attributed]
         origins = [origin] * len(paragraphs)
-        for block in difflib.SequenceMatcher(None, previous, paragraphs, autojunk=False).get_matching_blocks():
+        matcher = difflib.SequenceMatcher(None, previous, paragraphs, autojunk=False)
+        for block in matcher.get_matching_blocks():
             for offset in range(block.size):
                 origins[block.b + offset] = attributed[block.a + offset][1]
         attributed = list(zip(paragraphs, origins))
@@ -469,7 +483,8 @@ def make_anchor(text: str, quote: str, *, hint: int | None = None) -> Anchor | N
         return None
     start = starts[0] if hint is None else min(starts, key=lambda s: abs(s - hint))
     end = start + len(quote)
-    return Anchor(quote, text[max(0, start - ANCHOR_CONTEXT_CHARS) : start], text[end : end + ANCHOR_CONTEXT_CHARS])
+    prefix = text[max(0, start - ANCHOR_CONTEXT_CHARS) : start]
+    return Anchor(quote, prefix, text[end : end + ANCHOR_CONTEXT_CHARS])
 
 
 def locate_anchor(text: str, anchor: Anchor) -> AnchorMatch:
@@ -517,20 +532,20 @@ def _approximate_match(text: str, anchor: Anchor) -> AnchorMatch | None:
 
     diff-match-patch's bitap search is built for patterns of up to 32 characters
     (``Match_MaxBits``). So it looks for the first 32 characters of the quote near where the
-    context says the quote was (anywhere, if the context is gone too), then for the last 32 near
-    where the quote would end. The span from start to end must resemble the whole quote.
+    context says the quote was (anywhere, if the context is gone too), then for the last 32,
+    searching backwards from where the quote would end. The span between must resemble the quote.
     """
     quote = anchor.quote
-    head, tail = quote[:32], quote[-32:]
     expected = _expected_start(text, anchor)
-    start = _fuzzy_find(text, head, expected or 0, anywhere=expected is None)
+    start = _fuzzy_find(text, quote[:FUZZY_PATTERN_CHARS], expected or 0, anywhere=expected is None)
     if start < 0:
         return None
 
-    tail_start = _fuzzy_find(text, tail, start + len(quote) - len(tail))
     ends = [min(start + len(quote), len(text))]
-    if tail_start >= start:
-        ends.append(tail_start + len(tail))
+    backwards = text[::-1]
+    from_end = _fuzzy_find(backwards, quote[-FUZZY_PATTERN_CHARS:][::-1], len(text) - ends[0])
+    if 0 <= from_end < len(text) - start:
+        ends.append(len(text) - from_end)
     end = max(ends, key=lambda e: _similarity(text[start:e], quote))
     if _similarity(text[start:end], quote) < MIN_QUOTE_SIMILARITY:
         return None
@@ -538,7 +553,7 @@ def _approximate_match(text: str, anchor: Anchor) -> AnchorMatch | None:
 
 
 def _expected_start(text: str, anchor: Anchor) -> int | None:
-    """Where the quote should start, judging by where its prefix or suffix still is; None if neither is."""
+    """Where the quote should start, going by its prefix or else its suffix; None if neither is there."""
     if anchor.prefix and (found := text.find(anchor.prefix)) >= 0:
         return found + len(anchor.prefix)
     if anchor.suffix and (found := text.find(anchor.suffix)) >= 0:

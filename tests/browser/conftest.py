@@ -59,6 +59,12 @@ def sign_in(page: Page, live_server, username: str) -> Page:
     return page
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The sign-in form stays real; only the deliberately slow PBKDF2 work (~1 s a sign-in) is skipped."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def page(page: Page) -> Page:
     """pytest-playwright's page, with a timeout that fails a stuck step quickly."""

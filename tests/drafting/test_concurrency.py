@@ -6,8 +6,9 @@ import pytest
 from django.db import close_old_connections
 
 from drafting import services
-from drafting.models import Section
-from tests.factories import make_section
+from drafting.models import Proposal, Section
+from members.models import Expert
+from tests.factories import ExpertFactory, make_section
 
 ROUNDS = 15
 BASE = "Первое предложение о языке. Второе предложение о культуре. Третье предложение о диалоге."
@@ -75,3 +76,77 @@ def test_simultaneous_overlapping_saves_keep_the_losers_text_in_the_conflict(con
         assert section.body == (theirs if loser_text == mine else mine)
         assert loser_text in loser.merge.text
         assert section.version == 2
+
+
+def merge_at_once(proposals, coordinators):
+    barrier = threading.Barrier(len(proposals))
+    outcomes, errors = [None] * len(proposals), []
+
+    def worker(index, proposal, coordinator):
+        try:
+            barrier.wait(timeout=10)
+            fresh = Proposal.objects.get(pk=proposal.pk)
+            outcomes[index] = services.proposal_merge(proposal=fresh, merged_by=coordinator)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker, args=(i, p, c)) for i, (p, c) in enumerate(zip(proposals, coordinators))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return outcomes
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_merging_two_proposals_at_once_keep_both_changes(concept, expert, other_expert):
+    first_coordinator = ExpertFactory(role=Expert.Role.COORDINATOR).user
+    second_coordinator = ExpertFactory(role=Expert.Role.COORDINATOR).user
+    for round_ in range(ROUNDS):
+        section = make_section(concept, f"Round {round_}", BASE)
+        language = services.proposal_create_amendment(
+            section=section, author=expert, title="Language", rationale="R", base_version=1,
+            text=BASE.replace("языке", "государственном языке"))
+        dialogue = services.proposal_create_amendment(
+            section=section, author=other_expert, title="Dialogue", rationale="R", base_version=1,
+            text=BASE.replace("диалоге", "общественном диалоге"))
+
+        outcomes = merge_at_once([language, dialogue], [first_coordinator, second_coordinator])
+
+        assert [o.status for o in outcomes] == ["merged", "merged"]
+        section.refresh_from_db()
+        assert "государственном языке" in section.body and "общественном диалоге" in section.body
+        assert section.version == 3
+        reasons = sorted(section.history.filter(version__gt=1).values_list("history_change_reason", flat=True))
+        assert reasons == sorted([f"Merged proposal #{language.pk} by Aigul Expert",
+                                  f"Merged proposal #{dialogue.pk} by Marat Other"])
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_merging_overlapping_proposals_at_once_show_the_second_a_conflict(
+    concept, expert, other_expert
+):
+    first_coordinator = ExpertFactory(role=Expert.Role.COORDINATOR).user
+    second_coordinator = ExpertFactory(role=Expert.Role.COORDINATOR).user
+    for round_ in range(ROUNDS):
+        section = make_section(concept, f"Round {round_}", BASE)
+        one = services.proposal_create_amendment(
+            section=section, author=expert, title="One", rationale="R", base_version=1,
+            text=BASE.replace("о культуре", "о культуре всех этносов"))
+        two = services.proposal_create_amendment(
+            section=section, author=other_expert, title="Two", rationale="R", base_version=1,
+            text=BASE.replace("о культуре", "о культурном наследии"))
+
+        outcomes = merge_at_once([one, two], [first_coordinator, second_coordinator])
+
+        assert sorted(o.status for o in outcomes) == ["conflict", "merged"]
+        loser = next(o for o in outcomes if o.status == "conflict")
+        assert loser.proposal.text in loser.plan.merge.text or loser.plan.merge.conflicts
+        section.refresh_from_db()
+        assert section.version == 2
+        assert Proposal.objects.get(pk=loser.proposal.pk).is_open
