@@ -173,6 +173,10 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     merged_version = models.PositiveIntegerField(_("revision produced"), null=True, blank=True)
+    agreed_meeting = models.ForeignKey(
+        "drafting.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("agreed at the meeting"),
+    )
 
     history = HistoricalRecords()
 
@@ -296,6 +300,7 @@ class Activity(models.Model):
         TOOK_POSITION = "took_position", _("took a position")
         OBJECTED = "objected", _("objected")
         OUTLINE = "outline", _("changed the outline")
+        FROZE = "froze", _("froze")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     verb = models.CharField(max_length=16, choices=Verb.choices)
@@ -337,3 +342,104 @@ class LastVisit(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     seen_at = models.DateTimeField()
+
+
+class Edition(models.Model):
+    """The whole Concept frozen under a name. Each entry points at a section's revision;
+    the text itself stays in the history table, never copied."""
+
+    concept = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="editions", verbose_name=_("concept"))
+    name = models.CharField(_("name"), max_length=200, help_text=_("For example “Draft 0.3 for the meeting of 12 June”."))
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("frozen by"))
+    created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        permissions = [("freeze_edition", _("Can freeze editions"))]
+        constraints = [models.UniqueConstraint(fields=["concept", "name"], name="unique_edition_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("drafting:edition-detail", args=[self.pk])
+
+
+class EditionSection(models.Model):
+    """One section as it stood in an edition: its revision and its place in the outline."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    position = models.PositiveIntegerField()
+    number = models.CharField(max_length=32)
+    depth = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=300)
+    parent = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["edition", "position"]
+        constraints = [models.UniqueConstraint(fields=["edition", "section"], name="one_entry_per_section")]
+
+
+class Meeting(models.Model):
+    """A videoconference of the Working Group: agenda, attendance, minutes and outcomes."""
+
+    concept = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("concept"))
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("date and time"))
+    video_url = models.URLField(_("videoconference link"), blank=True)
+    agenda_note = models.TextField(_("agenda notes"), blank=True)
+    minutes = models.TextField(_("minutes (Markdown)"), blank=True)
+    minutes_html = models.TextField(editable=False, blank=True)
+    attendees = models.ManyToManyField("members.Expert", blank=True, related_name="meetings",
+                                       verbose_name=_("attendance"))
+    edition = models.ForeignKey(Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
+                                verbose_name=_("the draft discussed"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["minutes_html"], m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        permissions = [("run_meeting", _("Can schedule meetings and record outcomes"))]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("drafting:meeting-detail", args=[self.pk])
+
+    @property
+    def html(self):
+        # minutes_html is written only by drafting.markdown.render_markdown (sanitised).
+        return mark_safe(self.minutes_html)
+
+
+class AgendaItem(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Not discussed yet")
+        AGREED = "agreed", _("Agreed")
+        POSTPONED = "postponed", _("Postponed")
+        REJECTED = "rejected", _("Rejected")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="agenda_items")
+    order = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "proposal"], name="proposal_once_per_agenda")]

@@ -1,19 +1,22 @@
 """Reads that shape pages. Each one issues a fixed number of queries, whatever the size."""
 
+import re
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Lag, Length
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from drafting.markdown import render_markdown
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from drafting.models import Activity, Comment, Concept, Notice, Position, Proposal, Section
+from drafting.models import Activity, Comment, Concept, Edition, Meeting, Notice, Position, Proposal, Section
 from drafting.text import (
     Anchor,
     AnchorMatch,
@@ -42,7 +45,7 @@ def _latest_change(field_name: str):
     return Subquery(history.values(field_name)[:1])
 
 
-def concept_outline(concept: Concept, *, with_changes: bool = False) -> list[OutlineNode]:
+def concept_outline(concept: Concept, *, with_changes: bool = False, with_body: bool = False) -> list[OutlineNode]:
     """The numbered tree of current sections (1, 1.1, 1.2, 2, ...) from one query.
 
     Numbers come from the tree, never from stored values, so moving a section renumbers
@@ -57,7 +60,7 @@ def concept_outline(concept: Concept, *, with_changes: bool = False) -> list[Out
             last_changed_by_username=_latest_change("history_user__username"),
             last_reason=_latest_change("history_change_reason"),
         )
-    else:
+    elif not with_body:
         sections = sections.defer("body", "body_html")
     children: dict[int | None, list[Section]] = {}
     for section in sections:
@@ -146,9 +149,10 @@ class Comparison:
 
 def compare_texts(old_text: str, new_text: str) -> tuple[list[DiffChunk], SafeString, SafeString, SafeString]:
     chunks = word_diff(old_text, new_text)
-    old_html, new_html = render_side_by_side(chunks)
+    labels = {"removed_label": gettext("removed: "), "added_label": gettext("added: ")}
+    old_html, new_html = render_side_by_side(chunks, **labels)
     # text.py escapes every token and adds only <del>/<ins> marks.
-    return chunks, mark_safe(render_inline_diff(chunks)), mark_safe(old_html), mark_safe(new_html)
+    return chunks, mark_safe(render_inline_diff(chunks, **labels)), mark_safe(old_html), mark_safe(new_html)
 
 
 def section_comparison(old, new) -> Comparison:
@@ -434,3 +438,175 @@ def proposal_list(concept: Concept):
     return _with_stance_counts(Proposal.objects.filter(concept=concept)).select_related(
         "author__expert", "section"
     ).order_by("-created_at", "-pk")
+
+
+# --- Editions and the document ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocEntry:
+    """One section of a document (an edition or the current draft), in reading order."""
+
+    section_id: int
+    version: int
+    number: str
+    depth: int
+    heading: str
+    parent_id: int | None
+    body: str
+
+
+def _history_body(section_field: str, version_field: str):
+    rows = Section.history.model.objects.filter(id=OuterRef(section_field), version=OuterRef(version_field))
+    return Subquery(rows.values("body")[:1])
+
+
+def edition_entries(edition: Edition) -> list[DocEntry]:
+    """The sections of an edition with their frozen text, from the history table (one query)."""
+    rows = edition.entries.annotate(body=_history_body("section_id", "version")).order_by("position")
+    return [DocEntry(r.section_id, r.version, r.number, r.depth, r.heading, r.parent_id, r.body or "") for r in rows]
+
+
+def draft_entries(concept: Concept) -> list[DocEntry]:
+    """The current draft in the same shape as an edition (one query)."""
+    return [
+        DocEntry(n.section.pk, n.section.version, n.number, n.depth, n.section.heading, n.section.parent_id,
+                 n.section.body)
+        for n in flatten(concept_outline(concept, with_body=True))
+    ]
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    kind: str  # "added" | "removed" | "changed" | "unchanged"
+    old: DocEntry | None
+    new: DocEntry | None
+    renamed: bool = False
+    moved: bool = False
+    diff_html: SafeString | None = None
+
+    @property
+    def entry(self) -> DocEntry:
+        return self.new or self.old
+
+
+def compare_documents(old: list[DocEntry], new: list[DocEntry]) -> list[SectionChange]:
+    """Match sections by identity: added, removed, renamed, moved, changed (with a word diff)."""
+    old_by_id = {e.section_id: e for e in old}
+    new_ids = {e.section_id for e in new}
+    changes = []
+    for entry in new:
+        before = old_by_id.get(entry.section_id)
+        if before is None:
+            changes.append(SectionChange("added", None, entry, diff_html=compare_texts("", entry.body)[1]))
+            continue
+        text_changed = before.body != entry.body
+        changes.append(SectionChange(
+            "changed" if text_changed or before.heading != entry.heading or before.number != entry.number
+            or before.parent_id != entry.parent_id else "unchanged",
+            before, entry,
+            renamed=before.heading != entry.heading,
+            moved=before.number != entry.number or before.parent_id != entry.parent_id,
+            diff_html=compare_texts(before.body, entry.body)[1] if text_changed else None,
+        ))
+    changes += [SectionChange("removed", e, None) for e in old if e.section_id not in new_ids]
+    return changes
+
+
+def previous_edition(concept: Concept, edition: Edition | None) -> Edition | None:
+    editions = concept.editions.order_by("-created_at", "-pk")
+    if edition is not None:
+        editions = editions.filter(created_at__lt=edition.created_at) | editions.filter(
+            created_at=edition.created_at, pk__lt=edition.pk)
+    return editions.first()
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    """Everything an export needs: title page, numbered sections, and the change appendix."""
+
+    concept: Concept
+    edition: Edition | None
+    date: object
+    entries: list[DocEntry]
+    previous: Edition | None
+    changes: list[SectionChange]
+    merged_proposals: list[Proposal]
+
+    @property
+    def name(self) -> str:
+        return self.edition.name if self.edition else gettext("Current draft")
+
+    @property
+    def file_stem(self) -> str:
+        label = re.sub(r"[^\w.]+", "-", self.name.lower()).strip("-.") or "draft"
+        return f"concept-{label}-{self.date:%Y-%m-%d}"
+
+
+def document_snapshot(concept: Concept, edition: Edition | None = None) -> DocumentSnapshot:
+    entries = edition_entries(edition) if edition else draft_entries(concept)
+    previous = previous_edition(concept, edition)
+    date = timezone.localdate(edition.created_at) if edition else timezone.localdate()
+    if previous is None:
+        changes, merged = [], []
+    else:
+        changes = [c for c in compare_documents(edition_entries(previous), entries) if c.kind != "unchanged"]
+        merged = Proposal.objects.filter(concept=concept, status=Proposal.Status.MERGED,
+                                         decided_at__gt=previous.created_at)
+        if edition:
+            merged = merged.filter(decided_at__lte=edition.created_at)
+        merged = list(merged.select_related("author__expert", "section", "agreed_meeting").order_by("decided_at"))
+    return DocumentSnapshot(concept, edition, date, entries, previous, changes, merged)
+
+
+# --- Meetings and the dashboard ---------------------------------------------------------------
+
+
+def disagreements(concept: Concept):
+    """Open proposals with objections or unresolved threads: candidates for a meeting's agenda."""
+    unresolved = Comment.objects.filter(proposal=OuterRef("pk"), parent__isnull=True, is_resolved=False)
+    section_unresolved = Comment.objects.filter(section=OuterRef("section_id"), parent__isnull=True,
+                                                is_resolved=False)
+    return (
+        _with_stance_counts(open_proposals().filter(concept=concept))
+        .annotate(has_threads=Exists(unresolved) | Exists(section_unresolved))
+        .filter(Q(objections__gt=0) | Q(has_threads=True))
+        .select_related("author__expert", "section").order_by("created_at")
+    )
+
+
+def meeting_with_relations(pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("edition", "created_by"), pk=pk)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    sections: int
+    open_proposals: int
+    open_objections: int
+    waiting_for_me: list[Proposal]
+    last_edition: Edition | None
+    next_meeting: Meeting | None
+    recent: list[Activity]
+
+
+def dashboard(concept: Concept, user) -> Dashboard:
+    """Where the draft stands, for the signed-in person (a fixed number of queries)."""
+    expert = getattr(user, "expert", None)
+    waiting = []
+    if expert is not None:
+        waiting = list(
+            open_proposals().filter(concept=concept).exclude(author=user).exclude(positions__expert=expert)
+            .select_related("author__expert", "section").order_by("created_at")[:20]
+        )
+    return Dashboard(
+        sections=Section.objects.current().filter(concept=concept).count(),
+        open_proposals=open_proposals().filter(concept=concept).count(),
+        open_objections=Position.objects.filter(
+            proposal__concept=concept, stance=Position.Stance.OBJECT,
+            proposal__status__in=[Proposal.Status.OPEN, Proposal.Status.NEEDS_REVIEW]).count(),
+        waiting_for_me=waiting,
+        last_edition=concept.editions.select_related("created_by__expert").order_by("-created_at").first(),
+        next_meeting=concept.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
+        recent=list(Activity.objects.select_related("actor__expert").order_by("-created_at", "-pk")[:10]),
+    )

@@ -16,10 +16,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from drafting.markdown import render_markdown
-from drafting.models import Activity, Comment, Concept, LastVisit, Notice, Position, Proposal, RevisionKind, Section
+from drafting.models import (
+    Activity,
+    AgendaItem,
+    Comment,
+    Concept,
+    Edition,
+    EditionSection,
+    LastVisit,
+    Meeting,
+    Notice,
+    Position,
+    Proposal,
+    RevisionKind,
+    Section,
+)
 from drafting.text import MergeResult, make_anchor, merge_three_way
 
 
@@ -627,3 +642,92 @@ def last_visit_touch(*, user):
         visit.seen_at = now
         visit.save(update_fields=["seen_at"])
     return previous
+
+
+# --- Editions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def edition_freeze(*, concept: Concept, name: str, note: str = "", user) -> Edition:
+    """Freeze the current outline: each section's revision, number, heading and place.
+
+    Sections are locked while the outline is read, so an edition never mixes a section's
+    old number with another's new one.
+    """
+    from drafting.selectors import concept_outline, flatten
+
+    if Edition.objects.filter(concept=concept, name=name).exists():
+        raise ValidationError(_("An edition named “%(name)s” already exists; choose another name.") % {"name": name})
+    list(Section.objects.select_for_update(no_key=True).filter(concept=concept).values_list("pk", flat=True))
+    edition = Edition(concept=concept, name=name, note=note, created_by=user)
+    _stamp(edition, user, _("Frozen"))
+    edition.save()
+    EditionSection.objects.bulk_create(
+        EditionSection(
+            edition=edition, section=node.section, version=node.section.version, position=index, number=node.number,
+            depth=node.depth, heading=node.section.heading, parent_id=node.section.parent_id,
+        )
+        for index, node in enumerate(flatten(concept_outline(concept)))
+    )
+    _record(user, Activity.Verb.FROZE, _("edition “%(name)s”") % {"name": name})
+    return edition
+
+
+# --- Meetings ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_schedule(*, concept: Concept, user, title: str, starts_at, video_url: str = "", agenda_note: str = "",
+                     proposals=(), edition: Edition | None = None) -> Meeting:
+    """Schedule (or record, if it already took place) a meeting with proposals on its agenda."""
+    meeting = Meeting(concept=concept, title=title, starts_at=starts_at, video_url=video_url,
+                      agenda_note=agenda_note, edition=edition, created_by=user)
+    _stamp(meeting, user, _("Scheduled"))
+    meeting.save()
+    for order, proposal in enumerate(proposals, start=1):
+        item = AgendaItem(meeting=meeting, proposal=proposal, order=order)
+        _stamp(item, user, _("Put on the agenda"))
+        item.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, user, attendees=None, minutes: str | None = None,
+                   edition: Edition | None = None) -> Meeting:
+    """Record attendance, minutes and the draft discussed."""
+    locked = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+    if minutes is not None:
+        locked.minutes, locked.minutes_html = minutes, render_markdown(minutes)
+    locked.edition = edition
+    _stamp(locked, user, _("Minutes and attendance recorded"))
+    locked.save()
+    if attendees is not None:
+        locked.attendees.set(attendees)
+    return locked
+
+
+@transaction.atomic
+def meeting_record_outcome(*, meeting: Meeting, proposal: Proposal, outcome: str, note: str = "", user) -> AgendaItem:
+    """Record what the meeting decided on one proposal of its agenda, and carry it to the proposal.
+
+    Agreed: the proposal is marked "agreed at the meeting of …" (a coordinator then merges it).
+    Rejected: the proposal is rejected with the meeting as the reason. Postponed: it stays open.
+    """
+    item = AgendaItem.objects.select_for_update(no_key=True).filter(meeting=meeting, proposal=proposal).first()
+    if item is None:
+        raise ValidationError(_("Proposal #%(pk)s is not on this meeting's agenda.") % {"pk": proposal.pk})
+    if outcome not in AgendaItem.Outcome.values:
+        raise ValidationError(_("Choose agreed, postponed or rejected."))
+    when = date_format(timezone.localtime(meeting.starts_at), "j F Y")
+    item.outcome, item.note = outcome, note
+    _stamp(item, user, _("Outcome: %(outcome)s") % {"outcome": item.get_outcome_display()})
+    item.save()
+    if outcome == AgendaItem.Outcome.AGREED:
+        locked = _lock_proposal(proposal)
+        locked.agreed_meeting = meeting
+        _stamp(locked, user, _("Agreed at the meeting of %(date)s") % {"date": when})
+        locked.save()
+    elif outcome == AgendaItem.Outcome.REJECTED and proposal.is_open:
+        proposal_reject(proposal=proposal, decided_by=user,
+                        reason=note or _("Rejected at the meeting of %(date)s") % {"date": when})
+    return item

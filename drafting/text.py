@@ -494,8 +494,9 @@ def locate_anchor(text: str, anchor: Anchor) -> AnchorMatch:
     the prefix and suffix. Failing that, the passage is looked for approximately. Locating only:
     nothing is ever patched.
     """
-    starts = _occurrences(text, anchor.quote) if anchor.quote else []
-    if starts:
+    if not anchor.quote.strip():
+        return AnchorMatch("lost", -1, -1)
+    if starts := _occurrences(text, anchor.quote):
         start = max(starts, key=lambda s: _context_similarity(text, s, anchor))
         in_context = _context(text, start, anchor) == (anchor.prefix, anchor.suffix)
         return AnchorMatch("exact" if in_context else "moved", start, start + len(anchor.quote))
@@ -531,19 +532,20 @@ def _approximate_match(text: str, anchor: Anchor) -> AnchorMatch | None:
     """Find an edited version of the quote, or None.
 
     diff-match-patch's bitap search is built for patterns of up to 32 characters
-    (``Match_MaxBits``). So it looks for the first 32 characters of the quote near where the
-    context says the quote was (anywhere, if the context is gone too), then for the last 32,
-    searching backwards from where the quote would end. The span between must resemble the quote.
+    (``Match_MaxBits``). So it looks for the first 32 characters of the quote near where what is
+    left of the passage puts it, then for the last 32 in the reversed text, which finds where the
+    quote now ends. The span must resemble the whole quote.
     """
     quote = anchor.quote
     expected = _expected_start(text, anchor)
-    start = _fuzzy_find(text, quote[:FUZZY_PATTERN_CHARS], expected or 0, anywhere=expected is None)
+    if expected is None:
+        return None
+    start = _fuzzy_find(text, quote[:FUZZY_PATTERN_CHARS], expected)
     if start < 0:
         return None
 
     ends = [min(start + len(quote), len(text))]
-    backwards = text[::-1]
-    from_end = _fuzzy_find(backwards, quote[-FUZZY_PATTERN_CHARS:][::-1], len(text) - ends[0])
+    from_end = _fuzzy_find(text[::-1], quote[-FUZZY_PATTERN_CHARS:][::-1], len(text) - ends[0])
     if 0 <= from_end < len(text) - start:
         ends.append(len(text) - from_end)
     end = max(ends, key=lambda e: _similarity(text[start:e], quote))
@@ -553,21 +555,25 @@ def _approximate_match(text: str, anchor: Anchor) -> AnchorMatch | None:
 
 
 def _expected_start(text: str, anchor: Anchor) -> int | None:
-    """Where the quote should start, going by its prefix or else its suffix; None if neither is there."""
+    """Where the quote should start, going by what is left: its prefix, its suffix or a piece of it.
+
+    None if none of them is in the text: then the passage is too changed to look for.
+    """
     if anchor.prefix and (found := text.find(anchor.prefix)) >= 0:
         return found + len(anchor.prefix)
     if anchor.suffix and (found := text.find(anchor.suffix)) >= 0:
         return max(0, found - len(anchor.quote))
+    piece_length = FUZZY_PATTERN_CHARS // 2
+    for offset in range(0, len(anchor.quote) - piece_length + 1, piece_length):
+        if (found := text.find(anchor.quote[offset : offset + piece_length])) >= 0:
+            return max(0, found - offset)
     return None
 
 
-def _fuzzy_find(text: str, pattern: str, near: int, *, anywhere: bool = False) -> int:
+def _fuzzy_find(text: str, pattern: str, near: int) -> int:
     """The start of the best approximate match of pattern in text near offset ``near``, or -1.
 
-    diff-match-patch weighs errors against distance from ``near`` (by default, 1000 characters
-    away costs as much as a wholly wrong pattern); ``anywhere`` makes distance almost free.
+    diff-match-patch weighs errors against the distance from ``near``: 500 characters away costs
+    as much as getting half the pattern wrong, which is as far as it looks.
     """
-    finder = diff_match_patch()
-    if anywhere:
-        finder.Match_Distance = 10 * len(text)
-    return finder.match_main(text, pattern, near)
+    return diff_match_patch().match_main(text, pattern, near)

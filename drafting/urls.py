@@ -1,11 +1,11 @@
 from django.urls import path
 
-from drafting import proposal_views, views
+from drafting import document_views, proposal_views, views
 
 app_name = "drafting"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", document_views.dashboard, name="home"),
     path("concept/<int:pk>/", views.concept_toc, name="concept-toc"),
     path("concept/<int:pk>/document/", views.concept_document, name="concept-document"),
     path("concept/<int:pk>/outline/", views.concept_outline, name="concept-outline"),
@@ -34,4 +34,13 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", proposal_views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/resolve/", proposal_views.comment_resolve, name="comment-resolve"),
     path("activity/", proposal_views.activity, name="activity"),
+    path("concept/<int:pk>/editions/", document_views.edition_list, name="edition-list"),
+    path("concept/<int:pk>/editions/compare/", document_views.edition_compare, name="edition-compare"),
+    path("concept/<int:pk>/export.<slug:fmt>", document_views.document_export, name="document-export"),
+    path("editions/<int:pk>/", document_views.edition_detail, name="edition-detail"),
+    path("concept/<int:pk>/meetings/", document_views.meeting_list, name="meeting-list"),
+    path("concept/<int:pk>/meetings/new/", document_views.meeting_create, name="meeting-create"),
+    path("meetings/<int:pk>/", document_views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/record/", document_views.meeting_record, name="meeting-record"),
+    path("meetings/<int:pk>/outcome/", document_views.meeting_outcome, name="meeting-outcome"),
 ]

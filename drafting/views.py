@@ -13,17 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from drafting import selectors, services
 from drafting.access import get_concept, get_section, get_section_for_edit, get_section_for_outline, require_perm
 from drafting.forms import RevertForm, SectionAddForm, SectionEditForm, SectionRenameForm, SectionReparentForm
-from drafting.models import Concept
 
 HISTORY_PAGE_SIZE = 25
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    concept = Concept.objects.first()
-    if concept is None:
-        return render(request, "drafting/concept_none.html")
-    return redirect("drafting:concept-toc", concept.pk)
 
 
 @require_safe

@@ -21,11 +21,14 @@ COORDINATOR_PERMISSIONS = EXPERT_PERMISSIONS + [
     "drafting.revert_section",
     "drafting.decide_proposal",
     "drafting.resolve_any_comment",
+    "drafting.freeze_edition",
+    "drafting.run_meeting",
 ]
 
 # Staff review records and their history in the admin (and may correct or revert them there).
 STAFF_MODELS = [
     "drafting.concept", "drafting.section", "drafting.proposal", "drafting.comment", "drafting.position",
+    "drafting.edition", "drafting.meeting", "drafting.agendaitem",
     "members.organisation", "members.expert",
 ]
 STAFF_PERMISSIONS = [

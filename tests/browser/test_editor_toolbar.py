@@ -33,7 +33,7 @@ def test_toolbar_runs_under_the_csp_and_bolds_the_selection(page, live_server, d
     toolbar = page.locator(".editor-toolbar")
     expect(toolbar).to_be_visible()
     # The template ships the toolbar with `hidden`; only editor.js removes it. (Visibility alone
-    # proves nothing: portal.css shows the toolbar even with `hidden`, see the xfail below.)
+    # proves nothing on its own.)
     assert toolbar.evaluate("el => el.hidden") is False
     expect(toolbar.get_by_role("button")).to_have_count(6)
 
@@ -55,7 +55,8 @@ def test_toolbar_runs_under_the_csp_and_bolds_the_selection(page, live_server, d
     # Control: the listeners do catch a violation (an inline script without the nonce).
     with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
         page.evaluate(
-            "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1'; document.body.append(s); }"
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.x = 1'; document.body.append(s); }"
         )
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.x") is None
@@ -77,13 +78,6 @@ def test_editor_works_without_javascript(new_context, live_server, demo_expert, 
     expect(page.locator("article.document .prose")).to_contain_text("Без JavaScript.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "App bug: static/css/portal.css line 713 (`.editor-toolbar { display: flex }`) overrides the `hidden` "
-        "attribute, so without JavaScript the toolbar shows six buttons that do nothing."
-    ),
-)
 def test_toolbar_stays_hidden_without_javascript(new_context, live_server, demo_expert, demo_concept):
     page = new_context(java_script_enabled=False).new_page()
     sign_in(page, live_server, "demo-expert")

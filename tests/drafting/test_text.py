@@ -401,3 +401,7 @@ def test_duplicate_quotes_are_told_apart_by_prefix_and_suffix():
     match = locate_anchor(edited, anchor)
     assert match.status == "moved"
     assert match.start == edited.rindex("Срок составляет")
+
+
+def test_blank_anchor_is_lost():
+    assert locate_anchor(SECTION, Anchor(" ", "", "")) == AnchorMatch("lost", -1, -1)
