@@ -1,0 +1,145 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from drafting import selectors, services
+from drafting.models import AgendaItem, Meeting, Proposal
+from members.models import Expert
+from tests.factories import ExpertFactory, make_section
+
+BASE = "Первое. Второе. Третье."
+
+
+@pytest.fixture
+def contested(concept, expert, other_expert):
+    """Two proposals with objections and one with nothing to discuss."""
+    section = make_section(concept, "Principles", BASE, user=expert)
+    objector = Expert.objects.get(user=other_expert)
+    made = []
+    for word in ("Иное", "Другое", "Спокойное"):
+        made.append(services.proposal_create_amendment(section=section, author=expert, title=word,
+                                                       text=BASE.replace("Второе", word), rationale="R",
+                                                       base_version=1))
+    for proposal in made[:2]:
+        services.position_record(proposal=proposal, expert=objector, stance="object", reason="Не согласен")
+    return made
+
+
+def schedule(client, concept, **data):
+    return client.post(reverse("drafting:meeting-create", args=[concept.pk]), {
+        "title": "Meeting of 12 June", "starts_at": "2026-12-12T10:00", "video_url": "https://meet.example.kz/wg",
+        **data,
+    })
+
+
+@pytest.mark.django_db
+def test_agenda_is_built_from_open_disagreements(coordinator_client, concept, contested):
+    assert [p.pk for p in selectors.disagreements(concept)] == [contested[0].pk, contested[1].pk]
+    response = schedule(coordinator_client, concept, proposals=[contested[0].pk, contested[1].pk])
+    meeting = Meeting.objects.get()
+    assert response["Location"] == meeting.get_absolute_url()
+    assert [i.proposal for i in meeting.items.all()] == contested[:2]
+
+
+@pytest.mark.django_db
+def test_unresolved_thread_also_makes_a_disagreement(concept, contested, expert):
+    services.comment_add(author=expert, body="Open question", proposal=contested[2])
+    assert contested[2] in list(selectors.disagreements(concept))
+
+
+@pytest.mark.django_db
+def test_outcomes_update_the_proposals(concept, contested, coordinator):
+    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="12 June",
+                                        starts_at=timezone.now() - timedelta(days=3), proposals=contested[:2])
+    services.meeting_record_outcome(meeting=meeting, proposal=contested[0], outcome="agreed", user=coordinator)
+    services.meeting_record_outcome(meeting=meeting, proposal=contested[1], outcome="rejected", user=coordinator)
+
+    agreed, rejected = (Proposal.objects.get(pk=p.pk) for p in contested[:2])
+    assert agreed.agreed_meeting == meeting and agreed.is_open
+    assert rejected.status == "rejected" and rejected.decision_reason.startswith("Rejected at the meeting of")
+    assert AgendaItem.objects.get(proposal=agreed).outcome == "agreed"
+
+
+@pytest.mark.django_db
+def test_outcome_for_a_proposal_not_on_the_agenda_is_refused(coordinator_client, concept, contested, coordinator):
+    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="12 June",
+                                        starts_at=timezone.now(), proposals=contested[:1])
+    response = coordinator_client.post(reverse("drafting:meeting-outcome", args=[meeting.pk]),
+                                       {"proposal": contested[2].pk, "outcome": "agreed"}, follow=True)
+    assert "is not on this meeting" in response.text
+    assert Proposal.objects.get(pk=contested[2].pk).agreed_meeting is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://files.example.kz", "meet.example.kz"])
+def test_videoconference_link_must_be_http(coordinator_client, concept, link):
+    response = schedule(coordinator_client, concept, video_url=link)
+    assert response.status_code == 400
+    assert "must be an http(s) address" in response.text or "Enter a valid URL" in response.text
+    assert "Meeting of 12 June" in response.text
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_that_already_took_place_can_be_recorded(coordinator_client, concept):
+    assert schedule(coordinator_client, concept, starts_at="2020-06-01T15:00").status_code == 302
+
+
+@pytest.mark.django_db
+def test_only_coordinators_schedule_and_record(expert_client, concept, contested, coordinator):
+    assert expert_client.get(reverse("drafting:meeting-create", args=[concept.pk])).status_code == 403
+    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="x", starts_at=timezone.now(),
+                                        proposals=contested[:1])
+    assert expert_client.post(reverse("drafting:meeting-outcome", args=[meeting.pk]),
+                              {"proposal": contested[0].pk, "outcome": "agreed"}).status_code == 403
+    assert expert_client.post(reverse("drafting:meeting-record", args=[meeting.pk]), {"minutes": "x"}).status_code == 403
+    assert expert_client.get(meeting.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_attendance_minutes_and_edition_are_recorded(coordinator_client, concept, contested, coordinator, expert):
+    edition = services.edition_freeze(concept=concept, name="Draft 0.3", user=coordinator)
+    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="x", starts_at=timezone.now())
+    attendee = Expert.objects.get(user=expert)
+    response = coordinator_client.post(reverse("drafting:meeting-record", args=[meeting.pk]), {
+        "attendees": [attendee.pk], "minutes": "**Решено**: продолжить.", "edition": edition.pk})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert list(meeting.attendees.all()) == [attendee]
+    assert meeting.edition == edition
+    page = coordinator_client.get(meeting.get_absolute_url()).text
+    assert "<strong>Решено</strong>" in page and "Draft 0.3" in page
+
+
+@pytest.mark.django_db
+def test_meeting_page_uses_a_fixed_number_of_queries(coordinator_client, concept, expert, coordinator,
+                                                      django_assert_max_num_queries):
+    section = make_section(concept, "S", BASE)
+    proposals = [services.proposal_create_amendment(section=section, author=expert, title=f"P{i}",
+                                                    text=BASE + f" {i}", rationale="R", base_version=1)
+                 for i in range(12)]
+    small = services.meeting_schedule(concept=concept, user=coordinator, title="small", starts_at=timezone.now(),
+                                      proposals=proposals[:2])
+    large = services.meeting_schedule(concept=concept, user=coordinator, title="large", starts_at=timezone.now(),
+                                      proposals=proposals)
+    services.meeting_update(meeting=large, user=coordinator, attendees=ExpertFactory.create_batch(10), minutes="m")
+    for meeting in (small, large):
+        with django_assert_max_num_queries(14):
+            assert coordinator_client.get(meeting.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_where_the_draft_stands(client, concept, contested, other_expert, coordinator,
+                                                 django_assert_max_num_queries):
+    services.edition_freeze(concept=concept, name="Draft 0.3", user=coordinator)
+    services.meeting_schedule(concept=concept, user=coordinator, title="Next meeting",
+                              starts_at=timezone.now() + timedelta(days=2))
+    client.force_login(other_expert)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("drafting:home"))
+    board = response.context["board"]
+    assert (board.sections, board.open_proposals, board.open_objections) == (1, 3, 2)
+    assert [p.title for p in board.waiting_for_me] == ["Спокойное"]  # the other two have his objection
+    assert "Draft 0.3" in response.text and "Next meeting" in response.text
