@@ -42,11 +42,16 @@ run: venv
 	$(BIN)/python manage.py seed_portal
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here);
+# the PDF export needs Pango for WeasyPrint.
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-		else echo "Browser tests need $(CHROMIUM): sudo apt-get install chromium" >&2; exit 1; fi; \
+	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0; do \
+		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+		else echo "The tests need:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; \
 	fi
 
 test: venv browser
@@ -54,6 +59,7 @@ test: venv browser
 
 bench: venv
 	$(BIN)/python bench/bench_text.py
+	$(BIN)/python bench/bench_export.py
 
 check-deploy: venv
 	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -8,7 +8,19 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from drafting import services
-from drafting.models import Comment, Concept, Position, Proposal, Section
+from drafting.models import (
+    Activity,
+    AgendaItem,
+    Comment,
+    Concept,
+    Edition,
+    EditionSection,
+    Meeting,
+    Notice,
+    Position,
+    Proposal,
+    Section,
+)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -67,3 +79,63 @@ class PositionAdmin(HistoryAdmin):
     list_filter = ["stance", "expert__bloc"]
     search_fields = ["expert__full_name", "reason"]
     list_select_related = ["expert", "proposal"]
+
+
+class EditionSectionInline(admin.TabularInline):
+    model = EditionSection
+    extra = 0
+    can_delete = False
+    readonly_fields = ["section", "version", "number", "heading", "depth", "parent", "position"]
+
+
+@admin.register(Edition)
+class EditionAdmin(HistoryAdmin):
+    list_display = ["name", "concept", "created_by", "created_at"]
+    search_fields = ["name", "note"]
+    inlines = [EditionSectionInline]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    raw_id_fields = ["proposal"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(HistoryAdmin):
+    list_display = ["title", "starts_at", "edition"]
+    search_fields = ["title", "minutes", "agenda_note"]
+    list_filter = ["concept"]
+    inlines = [AgendaItemInline]
+    filter_horizontal = ["attendees"]
+
+    def save_model(self, request, obj, form, change):
+        from drafting.markdown import render_markdown
+
+        obj.minutes_html = render_markdown(obj.minutes)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(HistoryAdmin):
+    list_display = ["meeting", "proposal", "outcome"]
+    list_filter = ["outcome"]
+    raw_id_fields = ["proposal"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "verb", "summary"]
+    list_filter = ["verb"]
+    search_fields = ["summary"]
+    list_select_related = ["actor"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "activity", "read_at"]
+    list_select_related = ["recipient", "activity"]
+    raw_id_fields = ["recipient", "activity"]

@@ -85,6 +85,7 @@ def _proposal_context(request, proposal, **extra):
         "comparison": selectors.proposal_comparison(proposal),
         "consensus": consensus,
         "threads": selectors.comment_threads(proposal=proposal),
+        "agenda_items": proposal.agenda_items.select_related("meeting").order_by("meeting__starts_at"),
         "my_position": mine,
         "position_form": extra.pop("position_form", None)
         or PositionForm(initial={"stance": mine.stance, "reason": mine.reason} if mine else None),

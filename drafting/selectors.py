@@ -173,6 +173,8 @@ class Origin:
     reason: str
     proposal_id: int | None
     proposal_author: str | None
+    meeting_title: str | None = None
+    meeting_date: object = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,7 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
                 "version", "body", "history_date", "change_kind", "history_change_reason", "proposal_id",
                 "history_user__username", "history_user__expert__full_name",
                 "proposal__author__username", "proposal__author__expert__full_name",
+                "proposal__agreed_meeting__title", "proposal__agreed_meeting__starts_at",
             )
         )
         revisions = [
@@ -204,10 +207,11 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
                 Origin(
                     version=version, user_name=full_name or username or "", date=date, kind=kind, reason=reason or "",
                     proposal_id=proposal_id, proposal_author=(author_name or author_username) if proposal_id else None,
+                    meeting_title=meeting_title, meeting_date=meeting_date,
                 ),
             )
-            for version, body, date, kind, reason, proposal_id, username, full_name, author_username, author_name
-            in rows
+            for (version, body, date, kind, reason, proposal_id, username, full_name, author_username, author_name,
+                 meeting_title, meeting_date) in rows
         ]
         return [AttributedParagraph(text, origin) for text, origin in attribute_paragraphs(revisions)]
 

@@ -143,3 +143,20 @@ def test_dashboard_shows_where_the_draft_stands(client, concept, contested, othe
     assert (board.sections, board.open_proposals, board.open_objections) == (1, 3, 2)
     assert [p.title for p in board.waiting_for_me] == ["Спокойное"]  # the other two have his objection
     assert "Draft 0.3" in response.text and "Next meeting" in response.text
+
+
+@pytest.mark.django_db
+def test_agreed_outcome_shows_on_the_proposal_and_in_the_attribution(expert_client, concept, contested, coordinator):
+    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="Meeting of 12 June",
+                                        starts_at=timezone.now(), proposals=contested[:1])
+    services.meeting_record_outcome(meeting=meeting, proposal=contested[0], outcome="agreed", user=coordinator)
+    page = expert_client.get(contested[0].get_absolute_url()).text
+    assert "Agreed" in page and "at the meeting of" in page and "Meeting of 12 June" in page
+
+    services.proposal_merge(proposal=Proposal.objects.get(pk=contested[0].pk), merged_by=coordinator)
+    section = contested[0].section
+    section.refresh_from_db()
+    [paragraph] = selectors.section_attribution(section)
+    assert paragraph.origin.meeting_title == "Meeting of 12 June"
+    attribution = expert_client.get(reverse("drafting:section-attribution", args=[section.pk])).text
+    assert "agreed at the meeting of" in attribution
