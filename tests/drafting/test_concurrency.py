@@ -14,30 +14,43 @@ ROUNDS = 15
 BASE = "Первое предложение о языке. Второе предложение о культуре. Третье предложение о диалоге."
 
 
-def save_at_once(section_pk, edits):
-    """Run each (user, body) edit in its own thread, released together by a barrier."""
-    barrier = threading.Barrier(len(edits))
-    outcomes, errors = [None] * len(edits), []
+def run_at_once(calls):
+    """Run each call in its own thread, released together by a barrier; return their results."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
 
-    def worker(index, user, body):
+    def worker(index, call):
         try:
             barrier.wait(timeout=10)
-            section = Section.objects.get(pk=section_pk)
-            outcomes[index] = services.section_edit(
-                section=section, base_version=1, body=body, user=user, summary=f"edit {index}"
-            )
+            results[index] = call()
         except Exception as error:  # reported below; a thread must not die silently
             errors.append(error)
         finally:
             close_old_connections()
 
-    threads = [threading.Thread(target=worker, args=(i, user, body)) for i, (user, body) in enumerate(edits)]
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not errors, errors
-    return outcomes
+    return results
+
+
+def save_at_once(section_pk, edits):
+    def edit(index, user, body):
+        return lambda: services.section_edit(
+            section=Section.objects.get(pk=section_pk), base_version=1, body=body, user=user, summary=f"edit {index}"
+        )
+
+    return run_at_once([edit(i, user, body) for i, (user, body) in enumerate(edits)])
+
+
+def merge_at_once(proposals, coordinators):
+    def merge(proposal, coordinator):
+        return lambda: services.proposal_merge(proposal=Proposal.objects.get(pk=proposal.pk), merged_by=coordinator)
+
+    return run_at_once([merge(p, c) for p, c in zip(proposals, coordinators)])
 
 
 @pytest.mark.postgresql
@@ -76,29 +89,6 @@ def test_simultaneous_overlapping_saves_keep_the_losers_text_in_the_conflict(con
         assert section.body == (theirs if loser_text == mine else mine)
         assert loser_text in loser.merge.text
         assert section.version == 2
-
-
-def merge_at_once(proposals, coordinators):
-    barrier = threading.Barrier(len(proposals))
-    outcomes, errors = [None] * len(proposals), []
-
-    def worker(index, proposal, coordinator):
-        try:
-            barrier.wait(timeout=10)
-            fresh = Proposal.objects.get(pk=proposal.pk)
-            outcomes[index] = services.proposal_merge(proposal=fresh, merged_by=coordinator)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=worker, args=(i, p, c)) for i, (p, c) in enumerate(zip(proposals, coordinators))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return outcomes
 
 
 @pytest.mark.postgresql
