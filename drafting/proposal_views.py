@@ -114,9 +114,8 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                    "rationale": proposal.rationale, "base_version": plan.version}
     form = form_class(request.POST or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "parent"}
         try:
-            services.proposal_update(proposal=proposal, user=request.user, **data)
+            services.proposal_update(proposal=proposal, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             _form_error(form, error)
         else:

@@ -347,7 +347,7 @@ def _lock_proposal(proposal: Proposal) -> Proposal:
 
 @transaction.atomic
 def proposal_update(*, proposal: Proposal, user, title: str, text: str, rationale: str, heading: str = "",
-                    base_version: int | None = None) -> Proposal:
+                    parent: Section | None = None, base_version: int | None = None) -> Proposal:
     """The author revises their open proposal; the earlier wording stays in its history.
 
     `base_version` is the section revision the revised text was written against (the edit
@@ -365,7 +365,9 @@ def proposal_update(*, proposal: Proposal, user, title: str, text: str, rational
         locked.status = Proposal.Status.OPEN
     locked.title, locked.text, locked.rationale = title, text, rationale
     if locked.kind == Proposal.Kind.NEW_SECTION:
-        locked.heading = heading or locked.heading
+        if parent is not None and (parent.concept_id != locked.concept_id or parent.is_retired):
+            raise ValidationError(_("A new section can only be placed under a current section of this Concept."))
+        locked.heading, locked.new_parent = heading or locked.heading, parent
     _stamp(locked, user, _("Revised by the author"))
     locked.save()
     _record(user, Activity.Verb.REVISED, _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": title},

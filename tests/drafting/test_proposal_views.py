@@ -295,3 +295,37 @@ def test_proposal_pages_use_a_fixed_number_of_queries(coordinator_client, sectio
     _crowd(section, proposal, 12)
     with django_assert_max_num_queries(14):
         assert coordinator_client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_author_revises_a_new_section_proposal_including_its_place(expert_client, concept, section, expert):
+    proposal = services.proposal_create_section(concept=concept, author=expert, title="APK", heading="Assembly",
+                                                text="Текст.", rationale="R", parent=None)
+    response = expert_client.post(reverse("drafting:proposal-edit", args=[proposal.pk]), {
+        "title": "APK", "heading": "Assembly of People", "parent": section.pk, "text": "Новый текст.",
+        "rationale": "R2"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.heading, proposal.new_parent, proposal.text) == ("Assembly of People", section, "Новый текст.")
+    assert proposal.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_needs_review_proposal_is_revised_against_the_current_text_and_reopens(
+    client, section, expert, other_expert, coordinator
+):
+    mine = services.proposal_create_amendment(section=section, author=expert, title="Mine", rationale="R",
+                                              text=BASE.replace("Второе", "Моё"), base_version=1)
+    theirs = services.proposal_create_amendment(section=section, author=other_expert, title="Theirs", rationale="R",
+                                                text=BASE.replace("Второе", "Их"), base_version=1)
+    services.proposal_merge(proposal=theirs, merged_by=coordinator)
+    mine.refresh_from_db()
+    assert mine.status == "needs_review"
+    client.force_login(expert)
+    form = client.get(reverse("drafting:proposal-edit", args=[mine.pk])).context["form"]
+    assert form.initial["base_version"] == 2
+    response = client.post(reverse("drafting:proposal-edit", args=[mine.pk]), {
+        "title": "Mine", "text": BASE.replace("Второе", "Их и моё"), "rationale": "R", "base_version": 2})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.status, mine.base_version) == ("open", 2)
