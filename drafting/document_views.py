@@ -67,7 +67,7 @@ def edition_compare(request: HttpRequest, pk: int) -> HttpResponse:
         if value in ("", "draft"):
             return None
         if value not in by_id:
-            raise Http404(_("This Concept has no such edition."))
+            raise Http404(_("This Concept has no such edition.")) from None
         return by_id[value]
 
     old = pick("from", str(editions[0].pk) if editions else "draft")
@@ -91,7 +91,7 @@ def document_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         try:
             edition = get_object_or_404(Edition, pk=int(request.GET["edition"]), concept=concept)
         except ValueError:
-            raise Http404(_("This Concept has no such edition."))
+            raise Http404(_("This Concept has no such edition.")) from None
     snapshot = selectors.document_snapshot(concept, edition)
     if fmt == "html":
         content = exports.export_html(snapshot, request=request)

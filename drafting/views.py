@@ -138,7 +138,7 @@ def _version_param(request: HttpRequest, name: str, default: int) -> int:
     try:
         return int(request.GET.get(name, default))
     except ValueError:
-        raise Http404(_("Revision numbers are whole numbers."))
+        raise Http404(_("Revision numbers are whole numbers.")) from None
 
 
 @require_safe

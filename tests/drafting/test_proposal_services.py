@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from drafting import selectors, services
-from drafting.models import Activity, Notice, Position, Proposal, RevisionKind, Section
+from drafting.models import Activity, Notice, Position, Proposal, RevisionKind
 from members.models import Expert
 from tests.factories import ExpertFactory, make_section
 

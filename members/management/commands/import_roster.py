@@ -18,7 +18,7 @@ class Command(BaseCommand):
             text = Path(path).read_text(encoding="utf-8-sig")
             created, updated = roster_import(text=text, reason=f"Imported from {Path(path).name}")
         except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {path}: {error}")
+            raise CommandError(f"Cannot read {path}: {error}") from error
         except RosterError as error:
-            raise CommandError(error.messages[0])
+            raise CommandError(error.messages[0]) from error
         self.stdout.write(f"Roster: {created} experts added, {updated} updated.")
