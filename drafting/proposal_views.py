@@ -32,6 +32,11 @@ def _form_error(form, error: ValidationError):
     form.add_error(None, error)
 
 
+def _opened(request, proposal: Proposal) -> HttpResponse:
+    messages.success(request, _("Proposal #%(pk)s is open for positions and comments.") % {"pk": proposal.pk})
+    return redirect(proposal)
+
+
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a new wording for a section, starting from its current revision."""
@@ -46,8 +51,7 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, _("Proposal #%(pk)s is open for positions and comments.") % {"pk": proposal.pk})
-            return redirect(proposal)
+            return _opened(request, proposal)
     status = 400 if form.is_bound else 200
     return render(request, "drafting/proposal_form.html", {"section": section, "form": form}, status=status)
 
@@ -63,8 +67,7 @@ def proposal_create_section(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, _("Proposal #%(pk)s is open for positions and comments.") % {"pk": proposal.pk})
-            return redirect(proposal)
+            return _opened(request, proposal)
     status = 400 if form.is_bound else 200
     return render(request, "drafting/proposal_form.html", {"concept": concept, "form": form, "new_section": True},
                   status=status)
