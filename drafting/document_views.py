@@ -105,7 +105,7 @@ def document_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- Meetings --------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe
 def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
     concept = get_concept(pk)
     meetings = concept.meetings.select_related("edition")
@@ -127,20 +127,22 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if form.is_bound else 200)
 
 
-@require_safe
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_with_relations(pk)
-    items = meeting.items.select_related("proposal__author__expert", "proposal__section")
-    record_form = MeetingRecordForm(
+def _render_meeting(request, meeting, record_form=None, status=200) -> HttpResponse:
+    attendees = list(meeting.attendees.select_related("organisation"))
+    record_form = record_form or MeetingRecordForm(
         concept=meeting.concept,
-        initial={"attendees": [e.pk for e in meeting.attendees.all()], "minutes": meeting.minutes,
-                 "edition": meeting.edition_id},
+        initial={"attendees": [e.pk for e in attendees], "minutes": meeting.minutes, "edition": meeting.edition_id},
     )
     return render(request, "drafting/meeting_detail.html", {
-        "meeting": meeting, "items": items, "attendees": meeting.attendees.select_related("organisation"),
-        "record_form": record_form, "outcome_form": OutcomeForm(),
+        "meeting": meeting, "items": meeting.items.select_related("proposal__author__expert", "proposal__section"),
+        "attendees": attendees, "record_form": record_form,
         "can_run": request.user.has_perm("drafting.run_meeting"),
-    })
+    }, status=status)
+
+
+@require_safe
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_meeting(request, selectors.meeting_with_relations(pk))
 
 
 @require_POST
@@ -149,10 +151,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "drafting.run_meeting", _("Only coordinators record meetings."))
     form = MeetingRecordForm(request.POST, concept=meeting.concept)
     if not form.is_valid():
-        items = meeting.items.select_related("proposal__author__expert", "proposal__section")
-        return render(request, "drafting/meeting_detail.html", {
-            "meeting": meeting, "items": items, "attendees": meeting.attendees.all(), "record_form": form,
-            "outcome_form": OutcomeForm(), "can_run": True}, status=400)
+        return _render_meeting(request, meeting, form, status=400)
     services.meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
     messages.success(request, _("Attendance and minutes saved."))
     return redirect(meeting)

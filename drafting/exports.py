@@ -3,7 +3,7 @@
 Every format is built from one DocumentSnapshot (drafting.selectors.document_snapshot):
 title page, numbered sections, and an appendix of what changed since the previous edition
 with the merged proposals and their authors. Section text goes through the one Markdown
-pipeline (drafting.markdown) and is never trusted as HTML.
+pipeline (drafting.markdown), cached per revision, and is never trusted as HTML.
 """
 
 from html.parser import HTMLParser
@@ -12,11 +12,9 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from drafting.markdown import render_markdown
-from drafting.selectors import DocumentSnapshot
+from drafting.selectors import DocumentSnapshot, revision_html
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -28,9 +26,9 @@ FONT_FILES = {"regular": "fonts/DejaVuSerif.ttf", "bold": "fonts/DejaVuSerif-Bol
 
 
 def _sections_html(snapshot: DocumentSnapshot) -> list[dict]:
+    # A section revision's HTML is rendered once and cached by (section, version).
     return [
-        # render_markdown sanitises; the result is safe to place in the export template.
-        {"entry": e, "level": min(e.depth + 2, 4), "html": mark_safe(render_markdown(e.body))}
+        {"entry": e, "level": min(e.depth + 2, 4), "html": revision_html(e.section_id, e.version, e.body)}
         for e in snapshot.entries
     ]
 

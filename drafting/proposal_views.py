@@ -93,7 +93,7 @@ def _proposal_context(request, proposal, **extra):
         "position_form": extra.pop("position_form", None)
         or PositionForm(initial={"stance": mine.stance, "reason": mine.reason} if mine else None),
         "comment_form": extra.pop("comment_form", None) or CommentForm(),
-        "reject_form": RejectForm(),
+        "reject_form": extra.pop("reject_form", None) or RejectForm(),
         "can_take_position": expert is not None and request.user.has_perm("drafting.add_position"),
         "can_decide": request.user.has_perm("drafting.decide_proposal"),
         **extra,
@@ -173,8 +173,8 @@ def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Proposal #%(pk)s rejected; the author sees your reason.") % {"pk": proposal.pk})
             return redirect(proposal)
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(proposal)
+    return render(request, "drafting/proposal_detail.html", _proposal_context(request, proposal, reject_form=form),
+                  status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Lag, Length
 from django.utils import timezone
@@ -91,6 +92,16 @@ def section_number(section: Section) -> str | None:
         if node.section.pk == section.pk:
             return node.number
     return None
+
+
+def revision_text(section: Section, version: int) -> str:
+    """The Markdown of one revision of a section, from its history row."""
+    row = section.history.filter(version=version).only("body").first()
+    if row is None:
+        raise ValidationError(
+            gettext("Revision %(version)s of “%(section)s” does not exist.") % {"version": version, "section": section}
+        )
+    return row.body
 
 
 def revision_html(section_id: int, version: int, body: str) -> SafeString:
@@ -291,9 +302,8 @@ def proposal_comparison(proposal: Proposal) -> ProposalComparison:
         _chunks, inline, was, proposed = compare_texts("", proposal.text)
         return ProposalComparison(was, proposed, inline, False, None)
     section = proposal.section
-    base_text = section.body if section.version == proposal.base_version else (
-        section.history.filter(version=proposal.base_version).values_list("body", flat=True).first() or ""
-    )
+    stale = section.version != proposal.base_version
+    base_text = revision_text(section, proposal.base_version) if stale else section.body
     _chunks, inline, was, proposed = compare_texts(base_text, proposal.text)
     outdated = proposal.is_open and section.version != proposal.base_version and section.body != base_text
     current = compare_texts(section.body, proposal.text)[1] if outdated else None

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from drafting.markdown import render_markdown
+from drafting.selectors import concept_outline, flatten, revision_text
 from drafting.models import (
     Activity,
     AgendaItem,
@@ -63,16 +64,6 @@ def _lock(section_or_pk) -> Section:
 def _next_order(concept: Concept, parent: Section | None) -> int:
     top = Section.objects.filter(concept=concept, parent=parent).aggregate(top=Max("order"))["top"]
     return (top or 0) + 10
-
-
-def revision_text(section: Section, version: int) -> str:
-    """The Markdown of one revision of a section, from its history row."""
-    row = section.history.filter(version=version).only("body").first()
-    if row is None:
-        raise ValidationError(
-            _("Revision %(version)s of “%(section)s” does not exist.") % {"version": version, "section": section}
-        )
-    return row.body
 
 
 def _record(actor, verb: str, summary: str, *, section=None, proposal=None, notify=()) -> Activity:
@@ -201,14 +192,14 @@ def section_rename(*, section: Section, heading: str, user) -> Section:
 def section_move(*, section: Section, direction: str, user) -> Section:
     """Swap a section with its previous ("up") or next ("down") current sibling."""
     locked = _lock(section)
+    if locked.is_retired:
+        raise ValidationError(_("A retired section has no place in the outline to move from."))
     siblings = list(
         Section.objects.select_for_update(no_key=True)
         .filter(concept_id=locked.concept_id, parent_id=locked.parent_id, is_retired=False)
         .order_by("order", "pk")
     )
-    index = next(i for i, s in enumerate(siblings) if s.pk == locked.pk) if not locked.is_retired else None
-    if index is None:
-        raise ValidationError(_("A retired section has no place in the outline to move from."))
+    index = [s.pk for s in siblings].index(locked.pk)
     other_index = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= other_index < len(siblings):
         raise ValidationError(_("This section cannot move further %(direction)s.") % {"direction": direction})
@@ -656,8 +647,6 @@ def edition_freeze(*, concept: Concept, name: str, note: str = "", user) -> Edit
     Sections are locked while the outline is read, so an edition never mixes a section's
     old number with another's new one.
     """
-    from drafting.selectors import concept_outline, flatten
-
     if Edition.objects.filter(concept=concept, name=name).exists():
         raise ValidationError(_("An edition named “%(name)s” already exists; choose another name.") % {"name": name})
     list(Section.objects.select_for_update(no_key=True).filter(concept=concept).values_list("pk", flat=True))

@@ -48,7 +48,7 @@ def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _conflict_context(outcome: services.EditOutcome) -> dict:
     section = outcome.section
-    base_text = services.revision_text(section, outcome.base_version)
+    base_text = selectors.revision_text(section, outcome.base_version)
     _chunks, their_change, _old, _new = selectors.compare_texts(base_text, section.body)
     return {"conflict": outcome.merge, "their_change": their_change, "current_section": section}
 

@@ -109,3 +109,10 @@ def test_unknown_format_or_edition_is_404(expert_client, concept):
 def test_exports_need_sign_in(client, concept):
     response = download(client, concept, "pdf")
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_export_renders_each_revision_once_and_reuses_it(expert_client, concept, document, monkeypatch):
+    download(expert_client, concept, "html")
+    monkeypatch.setattr("drafting.selectors.render_markdown", lambda text: pytest.fail("rendered again"))
+    assert download(expert_client, concept, "docx").status_code == 200

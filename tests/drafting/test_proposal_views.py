@@ -209,9 +209,20 @@ def test_merging_a_closed_proposal_gives_a_message(coordinator_client, proposal,
 
 @pytest.mark.django_db
 def test_reject_without_reason_is_refused_with_a_message(coordinator_client, proposal):
-    response = coordinator_client.post(reverse("drafting:proposal-reject", args=[proposal.pk]), {"reason": ""},
-                                       follow=True)
+    response = coordinator_client.post(reverse("drafting:proposal-reject", args=[proposal.pk]), {"reason": ""})
+    assert response.status_code == 400
     assert "This field is required." in response.text
+    proposal.refresh_from_db()
+    assert proposal.status == "open"
+
+
+@pytest.mark.django_db
+def test_rejection_reason_too_long_is_kept_in_the_form(coordinator_client, proposal):
+    reason = "Причина. " * 2500
+    response = coordinator_client.post(reverse("drafting:proposal-reject", args=[proposal.pk]), {"reason": reason})
+    assert response.status_code == 400
+    assert "at most 20000 characters" in response.text
+    assert reason.strip()[:200] in response.text
     proposal.refresh_from_db()
     assert proposal.status == "open"
 
