@@ -113,6 +113,34 @@ class Section(models.Model):
         return mark_safe(self.body_html)
 
 
+class ProposalQuerySet(models.QuerySet):
+    """The rules for which proposals count, written once."""
+
+    OPEN_STATUSES = ("open", "needs_review")
+
+    def open(self):
+        """Proposals still waiting for a decision: open, or needing review against a new text."""
+        return self.filter(status__in=self.OPEN_STATUSES)
+
+    def for_concept(self, concept):
+        return self.filter(concept=concept)
+
+    def with_stance_counts(self):
+        """Each proposal's positions counted by stance, and acceptance counted per bloc (one query)."""
+        from members.models import Expert
+
+        accepting = [Position.Stance.SUPPORT, Position.Stance.LIVE_WITH]
+        return self.annotate(
+            supports=models.Count("positions", filter=Q(positions__stance=Position.Stance.SUPPORT)),
+            live_withs=models.Count("positions", filter=Q(positions__stance=Position.Stance.LIVE_WITH)),
+            objections=models.Count("positions", filter=Q(positions__stance=Position.Stance.OBJECT)),
+            supports_scientific=models.Count("positions", filter=Q(
+                positions__stance__in=accepting, positions__expert__bloc=Expert.Bloc.SCIENTIFIC)),
+            supports_practitioner=models.Count("positions", filter=Q(
+                positions__stance__in=accepting, positions__expert__bloc=Expert.Bloc.PRACTITIONER)),
+        )
+
+
 class Proposal(models.Model):
     """An amendment to a section, or a new section, put forward by an expert.
 
@@ -179,6 +207,7 @@ class Proposal(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -200,7 +229,7 @@ class Proposal(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.OPEN, self.Status.NEEDS_REVIEW)
+        return self.status in ProposalQuerySet.OPEN_STATUSES
 
 
 class Comment(models.Model):

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from drafting import services
 from tests.factories import make_section
@@ -36,7 +37,7 @@ def test_pdf_holds_numbered_headings_cyrillic_kazakh_and_the_change_appendix(exp
     response = download(expert_client, concept, "pdf", edition)
 
     assert response["Content-Type"] == "application/pdf"
-    assert f'filename="concept-draft-0.2-{edition.created_at:%Y-%m-%d}.pdf"' in response["Content-Disposition"]
+    assert f'filename="concept-draft-0.2-{timezone.localdate(edition.created_at):%Y-%m-%d}.pdf"' in response["Content-Disposition"]
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "1.1. Purpose" in text and "2. Goals" in text
     assert "Межэтническое согласие" in text
