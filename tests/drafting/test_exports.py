@@ -115,5 +115,5 @@ def test_exports_need_sign_in(client, concept):
 @pytest.mark.django_db
 def test_export_renders_each_revision_once_and_reuses_it(expert_client, concept, document, monkeypatch):
     download(expert_client, concept, "html")
-    monkeypatch.setattr("drafting.selectors.render_markdown", lambda text: pytest.fail("rendered again"))
+    monkeypatch.setattr("drafting.selectors.history.render_markdown", lambda text: pytest.fail("rendered again"))
     assert download(expert_client, concept, "docx").status_code == 200

@@ -5,9 +5,18 @@ from drafting import selectors
 from drafting.models import Section
 from tests.factories import make_section
 
+OUTLINE_ROUTES = {
+    "up": "drafting:section-move-up",
+    "down": "drafting:section-move-down",
+    "retire": "drafting:section-retire",
+    "restore": "drafting:section-restore",
+    "rename": "drafting:section-rename",
+    "reparent": "drafting:section-reparent",
+}
+
 
 def change(client, section, action, **data):
-    return client.post(reverse("drafting:section-outline-change", args=[section.pk, action]), data)
+    return client.post(reverse(OUTLINE_ROUTES[action], args=[section.pk]), data)
 
 
 @pytest.mark.django_db
@@ -65,7 +74,7 @@ def test_adding_with_bad_input_shows_the_form_again(coordinator_client, concept,
 def test_rename_with_bad_input_gives_a_message(coordinator_client, concept):
     section = make_section(concept, "Goals")
     response = coordinator_client.post(
-        reverse("drafting:section-outline-change", args=[section.pk, "rename"]), {"heading": "\x00"}, follow=True
+        reverse("drafting:section-rename", args=[section.pk]), {"heading": "\x00"}, follow=True
     )
     assert "Null characters are not allowed." in response.text
     section.refresh_from_db()
@@ -88,20 +97,21 @@ def test_retire_and_restore_through_the_outline_page(coordinator_client, concept
 @pytest.mark.django_db
 def test_unknown_outline_action_is_404(coordinator_client, concept):
     section = make_section(concept, "Goals")
-    assert change(coordinator_client, section, "explode").status_code == 404
+    assert coordinator_client.post(f"{section.get_absolute_url()}explode/").status_code == 404
 
 
 @pytest.mark.django_db
 def test_reparent_to_a_forged_parent_gives_a_message(coordinator_client, concept):
     section = make_section(concept, "Goals")
     response = coordinator_client.post(
-        reverse("drafting:section-outline-change", args=[section.pk, "reparent"]), {"parent": "999999"}, follow=True
+        reverse("drafting:section-reparent", args=[section.pk]), {"parent": "999999"}, follow=True
     )
     assert any(m.level_tag == "error" for m in response.context["messages"])
 
 
 @pytest.mark.django_db
-def test_outline_change_needs_post(coordinator_client, concept):
+@pytest.mark.parametrize("action", ["up", "down", "retire", "restore", "rename", "reparent"])
+def test_outline_change_needs_post(coordinator_client, concept, action):
     section = make_section(concept, "Goals")
-    url = reverse("drafting:section-outline-change", args=[section.pk, "up"])
+    url = reverse(OUTLINE_ROUTES[action], args=[section.pk])
     assert coordinator_client.get(url).status_code == 405

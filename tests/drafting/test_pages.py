@@ -25,7 +25,7 @@ def page_urls(concept, section):
         reverse("drafting:section-revision", args=[section.pk, 1]),
         reverse("drafting:section-attribution", args=[section.pk]),
         reverse("drafting:section-revert", args=[section.pk]),
-        reverse("drafting:section-outline-change", args=[section.pk, "up"]),
+        reverse("drafting:section-move-up", args=[section.pk]),
         reverse("members:directory"),
         reverse("password_change"),
     ]

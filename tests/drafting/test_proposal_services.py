@@ -47,7 +47,7 @@ def test_stale_proposal_merges_cleanly_with_a_later_edit(section, expert, other_
                           summary="Verb")
     section.refresh_from_db()
 
-    plan = services.proposal_merge_plan(proposal)
+    plan = selectors.proposal_merge_plan(proposal)
     assert plan.stale and plan.clean
     services.proposal_merge(proposal=proposal, merged_by=coordinator, text=plan.merge.text,
                             planned_version=plan.version)
@@ -82,7 +82,7 @@ def test_a_merge_planned_on_an_older_revision_is_merged_again_not_applied_blindl
     section, expert, other_expert, coordinator
 ):
     proposal = propose(section, expert, BASE.replace("14", "10"))
-    plan = services.proposal_merge_plan(proposal)
+    plan = selectors.proposal_merge_plan(proposal)
     services.section_edit(section=section, base_version=1, body=BASE.replace("Итоги", "Результаты"),
                           user=other_expert, summary="Word")
 

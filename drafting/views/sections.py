@@ -1,4 +1,4 @@
-"""Pages of the Concept. Views are thin: check access, parse a form, call one service, redirect."""
+"""Reading a section and its history, editing its text, and reverting it."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from drafting import selectors, services
-from drafting.access import get_concept, get_section, get_section_for_edit, get_section_for_outline, require_perm
-from drafting.forms import RevertForm, SectionAddForm, SectionEditForm, SectionRenameForm, SectionReparentForm
+from drafting.forms import RevertForm, SectionEditForm
+from drafting.views.access import get_concept, get_section, get_section_for_edit, require_perm
 
 HISTORY_PAGE_SIZE = 25
 
@@ -49,7 +49,7 @@ def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _conflict_context(outcome: services.EditOutcome) -> dict:
     section = outcome.section
     base_text = selectors.revision_text(section, outcome.base_version)
-    _chunks, their_change, _old, _new = selectors.compare_texts(base_text, section.body)
+    their_change = selectors.compare_texts(base_text, section.body).inline_html
     return {"conflict": outcome.merge, "their_change": their_change, "current_section": section}
 
 
@@ -112,7 +112,8 @@ def _announce_edit(request: HttpRequest, outcome: services.EditOutcome) -> None:
             format_html(
                 _(
                     "Saved as revision {version}. The section had changed since you opened it; your change was merged "
-                    "with the other edit, word by word. <a href=\"{url}\">See what changed since your revision {base}</a>."
+                    "with the other edit, word by word. <a href=\"{url}\">See what changed since your revision "
+                    "{base}</a>."
                 ),
                 version=section.version,
                 base=outcome.base_version,
@@ -207,69 +208,3 @@ def section_revert(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Restored revision %(old)s as revision %(new)s.") % {
         "old": form.cleaned_data["version"], "new": section.version})
     return redirect(section)
-
-
-# --- Outline (coordinators) -------------------------------------------------------------
-
-
-@require_safe
-def concept_outline(request: HttpRequest, pk: int) -> HttpResponse:
-    concept = get_concept(pk)
-    require_perm(request.user, "drafting.shape_outline", _("Only coordinators may change the outline."))
-    return render(
-        request,
-        "drafting/concept_outline.html",
-        {
-            "concept": concept,
-            "nodes": selectors.flatten(selectors.concept_outline(concept)),
-            "retired": concept.sections.filter(is_retired=True).order_by("heading"),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def section_add(request: HttpRequest, pk: int) -> HttpResponse:
-    concept = get_concept(pk)
-    require_perm(request.user, "drafting.shape_outline", _("Only coordinators may add sections."))
-    form = SectionAddForm(request.POST or None, concept=concept, initial={"parent": request.GET.get("parent")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            section = services.section_create(concept=concept, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Section “%(heading)s” added.") % {"heading": section.heading})
-            return redirect(section)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "drafting/section_add.html", {"concept": concept, "form": form}, status=status)
-
-
-OUTLINE_ACTIONS = {"up", "down", "retire", "restore", "rename", "reparent"}
-
-
-@require_POST
-def section_outline_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Move, rename, re-parent, retire or restore a section; each is one service with a history row."""
-    section = get_section_for_outline(request.user, pk)
-    if action not in OUTLINE_ACTIONS:
-        raise Http404
-    try:
-        if action in ("up", "down"):
-            services.section_move(section=section, direction=action, user=request.user)
-        elif action in ("retire", "restore"):
-            services.section_set_retired(section=section, retired=action == "retire", user=request.user)
-        elif action == "rename":
-            form = SectionRenameForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(form.errors["heading"])
-            services.section_rename(section=section, heading=form.cleaned_data["heading"], user=request.user)
-        else:
-            form = SectionReparentForm(request.POST, section=section)
-            if not form.is_valid():
-                raise ValidationError(form.errors["parent"])
-            services.section_reparent(section=section, parent=form.cleaned_data["parent"], user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Outline updated: “%(heading)s”.") % {"heading": section.heading})
-    return redirect("drafting:concept-outline", section.concept_id)

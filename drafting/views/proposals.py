@@ -1,35 +1,24 @@
-"""Proposals, positions, comments, the section board and the merge queue."""
+"""Proposals: create, read, revise, withdraw, reject and merge them, and take positions on them."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from drafting import selectors, services
-from drafting.access import (
+from drafting.forms import CommentForm, MergeForm, NewSectionProposalForm, PositionForm, ProposalForm, RejectForm
+from drafting.models import Proposal
+from drafting.views.access import (
     expert_of,
-    get_comment,
     get_concept,
+    get_proposal,
     get_proposal_for_author,
     get_proposal_for_decision,
     get_section,
     require_perm,
 )
-from drafting.forms import (
-    CommentForm,
-    MergeForm,
-    NewSectionProposalForm,
-    PositionForm,
-    ProposalForm,
-    RejectForm,
-)
-from drafting.models import Comment, Proposal
-
-
-def _form_error(form, error: ValidationError):
-    form.add_error(None, error)
 
 
 def _opened(request, proposal: Proposal) -> HttpResponse:
@@ -49,7 +38,7 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             proposal = services.proposal_create_amendment(section=section, author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form.add_error(None, error)
         else:
             return _opened(request, proposal)
     status = 400 if form.is_bound else 200
@@ -65,7 +54,7 @@ def proposal_create_section(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             proposal = services.proposal_create_section(concept=concept, author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form.add_error(None, error)
         else:
             return _opened(request, proposal)
     status = 400 if form.is_bound else 200
@@ -75,11 +64,12 @@ def proposal_create_section(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_with_relations(pk)
-    return render(request, "drafting/proposal_detail.html", _proposal_context(request, proposal))
+    proposal = get_proposal(pk)
+    return render(request, "drafting/proposal_detail.html", proposal_page_context(request, proposal))
 
 
-def _proposal_context(request, proposal, **extra):
+def proposal_page_context(request, proposal, **extra):
+    """Everything the proposal page shows; `extra` carries a bound form back with its errors."""
     expert = getattr(request.user, "expert", None)
     consensus = selectors.proposal_consensus(proposal)
     mine = next((p for b in consensus.blocs for p in b.positions if expert and p.expert_id == expert.pk), None)
@@ -88,7 +78,7 @@ def _proposal_context(request, proposal, **extra):
         "comparison": selectors.proposal_comparison(proposal),
         "consensus": consensus,
         "threads": selectors.comment_threads(proposal=proposal),
-        "agenda_items": proposal.agenda_items.select_related("meeting").order_by("meeting__starts_at"),
+        "agenda_items": selectors.proposal_agenda_items(proposal),
         "my_position": mine,
         "position_form": extra.pop("position_form", None)
         or PositionForm(initial={"stance": mine.stance, "reason": mine.reason} if mine else None),
@@ -112,7 +102,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                    "text": proposal.text, "rationale": proposal.rationale}
     else:
         form_class, kwargs = ProposalForm, {}
-        plan = services.proposal_merge_plan(proposal)
+        plan = selectors.proposal_merge_plan(proposal)
         initial = {"title": proposal.title, "text": plan.merge.text if plan.stale else proposal.text,
                    "rationale": proposal.rationale, "base_version": plan.version}
     form = form_class(request.POST or None, initial=initial, **kwargs)
@@ -120,13 +110,14 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.proposal_update(proposal=proposal, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Proposal updated; the earlier wording is kept in its history."))
             return redirect(proposal)
     return render(
         request, "drafting/proposal_form.html",
-        {"proposal": proposal, "section": proposal.section, "form": form, "new_section": form_class is NewSectionProposalForm},
+        {"proposal": proposal, "section": proposal.section, "form": form,
+         "new_section": form_class is NewSectionProposalForm},
         status=400 if form.is_bound else 200,
     )
 
@@ -147,17 +138,17 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def position_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the signed-in expert's own position; nobody can answer for someone else."""
     expert = expert_of(request.user)
-    proposal = selectors.proposal_with_relations(pk)
+    proposal = get_proposal(pk)
     form = PositionForm(request.POST)
     if form.is_valid():
         try:
             services.position_record(proposal=proposal, expert=expert, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Your position is recorded."))
             return redirect(proposal)
-    context = _proposal_context(request, proposal, position_form=form)
+    context = proposal_page_context(request, proposal, position_form=form)
     return render(request, "drafting/proposal_detail.html", context, status=400)
 
 
@@ -171,9 +162,11 @@ def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Proposal #%(pk)s rejected; the author sees your reason.") % {"pk": proposal.pk})
+            messages.success(
+                request, _("Proposal #%(pk)s rejected; the author sees your reason.") % {"pk": proposal.pk}
+            )
             return redirect(proposal)
-    return render(request, "drafting/proposal_detail.html", _proposal_context(request, proposal, reject_form=form),
+    return render(request, "drafting/proposal_detail.html", proposal_page_context(request, proposal, reject_form=form),
                   status=400)
 
 
@@ -189,7 +182,7 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
         form = MergeForm(request.POST or None, initial={"text": proposal.text, "planned_version": 1})
         plan = None
     else:
-        plan = services.proposal_merge_plan(proposal)
+        plan = selectors.proposal_merge_plan(proposal)
         form = MergeForm(request.POST or None, initial={"text": plan.merge.text, "planned_version": plan.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,97 +204,10 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"proposal": proposal, "plan": plan, "form": form}
     if plan is not None:
         context["conflict_regions"] = plan.merge.conflicts
-        context["their_change"] = selectors.compare_texts(plan.base_text, plan.current_text)[1]
-        context["proposed_change"] = selectors.compare_texts(plan.base_text, proposal.text)[1]
-        context["result_change"] = selectors.compare_texts(plan.current_text, plan.merge.text)[1]
+        context["their_change"] = selectors.compare_texts(plan.base_text, plan.current_text).inline_html
+        context["proposed_change"] = selectors.compare_texts(plan.base_text, proposal.text).inline_html
+        context["result_change"] = selectors.compare_texts(plan.current_text, plan.merge.text).inline_html
     return render(request, "drafting/proposal_merge.html", context, status=400 if form.is_bound else 200)
-
-
-# --- Comments ------------------------------------------------------------------------------
-
-
-def _comment_redirect(comment: Comment):
-    target = comment.proposal or comment.section
-    url = target.get_absolute_url() if comment.proposal_id else selectors.section_board_url(comment.section)
-    return redirect(f"{url}#comment-{comment.pk}")
-
-
-@require_POST
-def comment_add(request: HttpRequest, target: str, pk: int) -> HttpResponse:
-    require_perm(request.user, "drafting.add_comment", _("Only members of the Working Group may comment."))
-    if target == "section":
-        section, proposal = get_section(pk), None
-    elif target == "proposal":
-        section, proposal = None, selectors.proposal_with_relations(pk)
-    else:
-        raise Http404
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        parent = None
-        if form.cleaned_data["parent"]:
-            parent = get_comment(form.cleaned_data["parent"])
-            if (parent.section_id, parent.proposal_id) != (getattr(section, "pk", None), getattr(proposal, "pk", None)):
-                raise Http404(_("That comment is not in this discussion."))
-        try:
-            comment = services.comment_add(
-                author=request.user, body=form.cleaned_data["body"], section=section, proposal=proposal,
-                parent=parent, quote=form.cleaned_data["quote"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Comment added."))
-            return _comment_redirect(comment)
-    if proposal is not None:
-        return render(request, "drafting/proposal_detail.html",
-                      _proposal_context(request, proposal, comment_form=form), status=400)
-    return render(request, "drafting/section_board.html",
-                  {"section": section, "board": selectors.section_board(section), "comment_form": form}, status=400)
-
-
-@require_http_methods(["GET", "POST"])
-def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment(pk)
-    if comment.author_id != request.user.pk:
-        raise PermissionDenied(_("Only the author can edit a comment."))
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
-    form.fields["quote"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        comment = services.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
-        messages.success(request, _("Comment updated; the earlier wording is kept in its history."))
-        return _comment_redirect(comment)
-    return render(request, "drafting/comment_form.html", {"comment": comment, "form": form},
-                  status=400 if form.is_bound else 200)
-
-
-@require_POST
-def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment(pk)
-    if comment.author_id != request.user.pk and not request.user.has_perm("drafting.resolve_any_comment"):
-        raise PermissionDenied(_("Only the author of the thread or a coordinator can resolve it."))
-    try:
-        comment = services.comment_set_resolved(comment=comment, user=request.user,
-                                                resolved=request.POST.get("resolved") == "1")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return _comment_redirect(comment)
-
-
-# --- Boards ----------------------------------------------------------------------------------
-
-
-@require_safe
-def section_board(request: HttpRequest, pk: int) -> HttpResponse:
-    section = get_section(pk)
-    return render(request, "drafting/section_board.html",
-                  {"section": section, "board": selectors.section_board(section), "comment_form": CommentForm()})
-
-
-@require_safe
-def merge_queue(request: HttpRequest, pk: int) -> HttpResponse:
-    concept = get_concept(pk)
-    require_perm(request.user, "drafting.decide_proposal", _("Only coordinators see the merge queue."))
-    return render(request, "drafting/merge_queue.html", {"concept": concept, "groups": selectors.merge_queue(concept)})
 
 
 @require_safe
@@ -309,12 +215,3 @@ def proposal_list(request: HttpRequest, pk: int) -> HttpResponse:
     concept = get_concept(pk)
     proposals = selectors.proposal_list(concept)
     return render(request, "drafting/proposal_list.html", {"concept": concept, "proposals": proposals})
-
-
-@require_safe
-def activity(request: HttpRequest) -> HttpResponse:
-    """What changed since my last visit: everyone's activity, newest first, and my notices."""
-    previous_visit = services.last_visit_touch(user=request.user)
-    activities, notices = selectors.activity_feed(request.user)
-    return render(request, "drafting/activity.html",
-                  {"activities": activities, "notices": notices, "previous_visit": previous_visit})

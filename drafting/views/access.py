@@ -1,14 +1,18 @@
 """Who may see and change what. Views call these before anything else.
 
 Everything in the portal is visible to every signed-in member; what a person may change
-follows the permissions of their role (members/roles.py). A refusal says why.
+follows the permissions of their role (members/roles.py). A refusal says why. This is the
+one place views fetch an object by its id: 404 when it does not exist, 403 when the
+person may not do what they asked.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from drafting.models import Comment, Concept, Proposal, Section
+from drafting import selectors
+from drafting.models import Comment, Concept, Edition, Meeting, Proposal, Section
 
 
 def get_concept(pk: int) -> Concept:
@@ -38,25 +42,41 @@ def get_section_for_outline(user, pk: int) -> Section:
     return section
 
 
+def get_proposal(pk: int) -> Proposal:
+    return selectors.proposal_with_relations(pk)
+
+
 def get_proposal_for_author(user, pk: int) -> Proposal:
     """The author's own proposal: 404 if it does not exist, 403 if it is someone else's."""
-    from drafting.selectors import proposal_with_relations
-
-    proposal = proposal_with_relations(pk)
+    proposal = get_proposal(pk)
     if proposal.author_id != user.pk:
         raise PermissionDenied(_("This is someone else's proposal: only its author can change or withdraw it."))
     return proposal
 
 
 def get_proposal_for_decision(user, pk: int) -> Proposal:
-    from drafting.selectors import proposal_with_relations
-
     require_perm(user, "drafting.decide_proposal", _("Only coordinators may merge or reject proposals."))
-    return proposal_with_relations(pk)
+    return get_proposal(pk)
 
 
 def get_comment(pk: int) -> Comment:
     return get_object_or_404(Comment.objects.select_related("author", "section", "proposal"), pk=pk)
+
+
+def get_edition(pk: int) -> Edition:
+    return get_object_or_404(Edition.objects.select_related("concept", "created_by__expert"), pk=pk)
+
+
+def get_concept_edition(concept: Concept, pk: str) -> Edition:
+    """An edition of this Concept named by a query parameter; 404 for anything else, garbage included."""
+    try:
+        return get_object_or_404(Edition, pk=int(pk), concept=concept)
+    except ValueError:
+        raise Http404(_("This Concept has no such edition.")) from None
+
+
+def get_meeting(pk: int) -> Meeting:
+    return selectors.meeting_with_relations(pk)
 
 
 def expert_of(user):

@@ -1,0 +1,111 @@
+"""Reads that shape pages, one module per concern. Each one issues a fixed number of queries, whatever the size.
+
+Callers use the package: `from drafting import selectors; selectors.section_history(...)`.
+"""
+
+from drafting.selectors.attribution import AttributedParagraph, Origin, section_attribution
+from drafting.selectors.comments import SectionBoard, ThreadNode, comment_threads, section_board, section_board_url
+from drafting.selectors.consensus import BlocConsensus, Consensus, proposal_consensus
+from drafting.selectors.dashboard import Dashboard, activity_feed, dashboard, home_concept
+from drafting.selectors.documents import (
+    DocEntry,
+    DocumentSnapshot,
+    SectionChange,
+    compare_documents,
+    document_snapshot,
+    draft_entries,
+    edition_entries,
+    edition_list,
+    editions_newest_first,
+    previous_edition,
+)
+from drafting.selectors.history import (
+    Comparison,
+    TextComparison,
+    compare_texts,
+    preview_html,
+    revision_html,
+    revision_text,
+    revisions,
+    section_comparison,
+    section_history,
+    section_recent_changes,
+)
+from drafting.selectors.meetings import (
+    agenda_item,
+    disagreements,
+    meeting_agenda,
+    meeting_attendees,
+    meeting_list,
+    meeting_with_relations,
+    proposal_agenda_items,
+)
+from drafting.selectors.outline import OutlineNode, concept_outline, flatten, retired_sections, section_number
+from drafting.selectors.proposals import (
+    MergePlan,
+    ProposalComparison,
+    QueueGroup,
+    merge_queue,
+    proposal_comparison,
+    proposal_list,
+    proposal_merge_plan,
+    proposal_with_relations,
+)
+
+__all__ = [
+    "AttributedParagraph",
+    "BlocConsensus",
+    "Comparison",
+    "Consensus",
+    "Dashboard",
+    "DocEntry",
+    "DocumentSnapshot",
+    "MergePlan",
+    "Origin",
+    "OutlineNode",
+    "ProposalComparison",
+    "QueueGroup",
+    "SectionBoard",
+    "SectionChange",
+    "TextComparison",
+    "ThreadNode",
+    "activity_feed",
+    "agenda_item",
+    "comment_threads",
+    "compare_documents",
+    "compare_texts",
+    "concept_outline",
+    "dashboard",
+    "disagreements",
+    "document_snapshot",
+    "draft_entries",
+    "edition_entries",
+    "edition_list",
+    "editions_newest_first",
+    "flatten",
+    "home_concept",
+    "meeting_agenda",
+    "meeting_attendees",
+    "meeting_list",
+    "meeting_with_relations",
+    "merge_queue",
+    "preview_html",
+    "previous_edition",
+    "proposal_agenda_items",
+    "proposal_comparison",
+    "proposal_consensus",
+    "proposal_list",
+    "proposal_merge_plan",
+    "proposal_with_relations",
+    "retired_sections",
+    "revision_html",
+    "revision_text",
+    "revisions",
+    "section_attribution",
+    "section_board",
+    "section_board_url",
+    "section_comparison",
+    "section_history",
+    "section_number",
+    "section_recent_changes",
+]

@@ -1,0 +1,73 @@
+"""The outline: the numbered tree of current sections."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+
+from drafting.models import Concept, Section
+
+
+@dataclass
+class OutlineNode:
+    section: Section
+    number: str
+    depth: int
+    children: list["OutlineNode"] = field(default_factory=list)
+
+
+def _latest_change(field_name: str):
+    history = Section.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+    return Subquery(history.values(field_name)[:1])
+
+
+def concept_outline(concept: Concept, *, with_changes: bool = False, with_body: bool = False) -> list[OutlineNode]:
+    """The numbered tree of current sections (1, 1.1, 1.2, 2, ...) from one query.
+
+    Numbers come from the tree, never from stored values, so moving a section renumbers
+    everything after it. With `with_changes`, each section also carries who last changed
+    it and when (`last_changed_by`, `last_changed_at`, `last_reason`), in the same query.
+    """
+    sections = Section.objects.current().filter(concept=concept).order_by("order", "pk")
+    if with_changes:
+        sections = sections.annotate(
+            last_changed_at=_latest_change("history_date"),
+            last_changed_by=_latest_change("history_user__expert__full_name"),
+            last_changed_by_username=_latest_change("history_user__username"),
+            last_reason=_latest_change("history_change_reason"),
+        )
+    elif not with_body:
+        sections = sections.defer("body", "body_html")
+    children: dict[int | None, list[Section]] = {}
+    for section in sections:
+        children.setdefault(section.parent_id, []).append(section)
+
+    def build(parent_id, prefix, depth):
+        nodes = []
+        for index, section in enumerate(children.get(parent_id, []), start=1):
+            number = f"{prefix}{index}"
+            nodes.append(OutlineNode(section, number, depth, build(section.pk, f"{number}.", depth + 1)))
+        return nodes
+
+    return build(None, "", 0)
+
+
+def flatten(nodes: list[OutlineNode]) -> list[OutlineNode]:
+    """The outline in reading order."""
+    flat = []
+    for node in nodes:
+        flat.append(node)
+        flat.extend(flatten(node.children))
+    return flat
+
+
+def section_number(section: Section) -> str | None:
+    """The number of one section in its Concept's outline (None if retired)."""
+    for node in flatten(concept_outline(section.concept)):
+        if node.section.pk == section.pk:
+            return node.number
+    return None
+
+
+def retired_sections(concept: Concept):
+    """Sections taken out of the outline, by heading, for the outline page's "restore" list."""
+    return concept.sections.filter(is_retired=True).order_by("heading")

@@ -1,0 +1,26 @@
+"""What the group sees happen: activity entries, notices, and each person's last visit."""
+
+from django.utils import timezone
+
+from drafting.models import Activity, LastVisit, Notice
+
+
+def record(actor, verb: str, summary: str, *, section=None, proposal=None, notify=()) -> Activity:
+    """Write one activity entry, and a notice for each person concerned (never the actor)."""
+    activity = Activity.objects.create(
+        actor=actor, verb=verb, summary=summary[:500], section=section, proposal=proposal
+    )
+    recipients = {user.pk for user in notify if user is not None and user != actor}
+    Notice.objects.bulk_create(Notice(recipient_id=pk, activity=activity) for pk in recipients)
+    return activity
+
+
+def last_visit_touch(*, user):
+    """Remember that the person looked at "what changed" now; return when they looked before."""
+    now = timezone.now()
+    visit, created = LastVisit.objects.get_or_create(user=user, defaults={"seen_at": now})
+    previous = None if created else visit.seen_at
+    if not created:
+        visit.seen_at = now
+        visit.save(update_fields=["seen_at"])
+    return previous

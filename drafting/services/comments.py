@@ -1,0 +1,72 @@
+"""Comments and replies on sections and proposals, and resolving their threads."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from drafting.markdown import render_markdown
+from drafting.models import Activity, Comment, Proposal, Section
+from drafting.services.activity import record
+from drafting.services.revisions import stamp
+from drafting.text import make_anchor
+
+MAX_THREAD_DEPTH = 3
+
+
+@transaction.atomic
+def comment_add(*, author, body: str, section: Section | None = None, proposal: Proposal | None = None,
+                parent: Comment | None = None, quote: str = "") -> Comment:
+    """Add a comment or a reply. A quote on a section is anchored to the passage (W3C TextQuoteSelector)."""
+    if parent is not None:
+        section, proposal = parent.section, parent.proposal
+        depth, ancestor = 1, parent
+        while ancestor.parent_id:
+            depth, ancestor = depth + 1, ancestor.parent
+        if depth >= MAX_THREAD_DEPTH:
+            raise ValidationError(_("Replies go at most %(n)s levels deep; reply higher up the thread.") % {
+                "n": MAX_THREAD_DEPTH})
+    if (section is None) == (proposal is None):
+        raise ValidationError(_("A comment belongs to a section or to a proposal."))
+    comment = Comment(author=author, body=body, body_html=render_markdown(body), section=section,
+                      proposal=proposal, parent=parent)
+    if quote.strip():
+        if section is None:
+            raise ValidationError(_("Only a comment on a section can quote its text."))
+        anchor = make_anchor(section.body, quote.strip())
+        if anchor is None:
+            raise ValidationError(_("The quoted passage is not in the current text of this section."))
+        comment.quote, comment.quote_prefix, comment.quote_suffix = anchor.quote, anchor.prefix, anchor.suffix
+        comment.quote_version = section.version
+    stamp(comment, author, _("Written"))
+    comment.save()
+    target = proposal or section
+    thread_authors = [parent.author] if parent is not None else []
+    record(author, Activity.Verb.COMMENTED, _("on “%(target)s”") % {"target": target}, section=section,
+            proposal=proposal, notify=thread_authors + ([proposal.author] if proposal else []))
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, user, body: str) -> Comment:
+    locked = Comment.objects.select_for_update(no_key=True).get(pk=comment.pk)
+    if locked.author_id != user.pk:
+        raise ValidationError(_("Only the author can edit a comment."))
+    locked.body, locked.body_html = body, render_markdown(body)
+    stamp(locked, user, _("Edited by the author"))
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def comment_set_resolved(*, comment: Comment, user, resolved: bool) -> Comment:
+    """Resolve or reopen a thread: its author or a coordinator may."""
+    locked = Comment.objects.select_for_update(no_key=True).get(pk=comment.pk)
+    if locked.parent_id is not None:
+        raise ValidationError(_("Threads are resolved at their first comment."))
+    if locked.author_id != user.pk and not user.has_perm("drafting.resolve_any_comment"):
+        raise ValidationError(_("Only the author of the thread or a coordinator can resolve it."))
+    if locked.is_resolved != resolved:
+        locked.is_resolved = resolved
+        stamp(locked, user, _("Resolved") if resolved else _("Reopened"))
+        locked.save()
+    return locked

@@ -1,0 +1,228 @@
+"""Proposals: create, revise, withdraw, reject and merge.
+
+Merging takes the section's lock before the proposal's (see the package docstring).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drafting.models import Activity, Concept, Proposal, RevisionKind, Section
+from drafting.selectors import MergePlan, proposal_merge_plan, revision_text
+from drafting.services.activity import record
+from drafting.services.outline import section_create
+from drafting.services.revisions import lock_proposal, lock_section, save_revision, stamp
+from drafting.text import merge_three_way
+
+
+def _author_name(user) -> str:
+    expert = getattr(user, "expert", None)
+    return expert.full_name if expert else user.get_username()
+
+
+def require_open(proposal: Proposal, action: str) -> None:
+    if not proposal.is_open:
+        raise ValidationError(
+            _("Proposal #%(pk)s is %(status)s; it can no longer be %(action)s.")
+            % {"pk": proposal.pk, "status": proposal.get_status_display().lower(), "action": action}
+        )
+
+
+@transaction.atomic
+def proposal_create_amendment(*, section: Section, author, title: str, text: str, rationale: str,
+                              base_version: int) -> Proposal:
+    """Propose a new wording for a section, remembering the revision it was written against."""
+    locked = lock_section(section)
+    if locked.is_retired:
+        raise ValidationError(_("This section has been retired; it cannot be amended."))
+    if not 1 <= base_version <= locked.version:
+        raise ValidationError(_("The form refers to a revision this section does not have."))
+    if text == revision_text(locked, base_version):
+        raise ValidationError(_("The proposed text is the same as the section's text: change something first."))
+    proposal = Proposal(
+        concept_id=locked.concept_id, kind=Proposal.Kind.AMENDMENT, section=locked, base_version=base_version,
+        title=title, text=text, rationale=rationale, author=author,
+    )
+    stamp(proposal, author, _("Proposed"))
+    proposal.save()
+    record(author, Activity.Verb.PROPOSED, _("#%(pk)s “%(title)s” on “%(heading)s”") % {
+        "pk": proposal.pk, "title": title, "heading": locked.heading}, section=locked, proposal=proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_create_section(*, concept: Concept, author, title: str, heading: str, text: str, rationale: str,
+                            parent: Section | None) -> Proposal:
+    """Propose a new section, to be placed at the end of `parent` (or of the top level)."""
+    if parent is not None and (parent.concept_id != concept.pk or parent.is_retired):
+        raise ValidationError(_("A new section can only be placed under a current section of this Concept."))
+    proposal = Proposal(
+        concept=concept, kind=Proposal.Kind.NEW_SECTION, new_parent=parent, heading=heading, title=title,
+        text=text, rationale=rationale, author=author,
+    )
+    stamp(proposal, author, _("Proposed"))
+    proposal.save()
+    record(author, Activity.Verb.PROPOSED, _("#%(pk)s new section “%(heading)s”") % {
+        "pk": proposal.pk, "heading": heading}, proposal=proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(*, proposal: Proposal, user, title: str, text: str, rationale: str, heading: str = "",
+                    parent: Section | None = None, base_version: int | None = None) -> Proposal:
+    """The author revises their open proposal; the earlier wording stays in its history.
+
+    `base_version` is the section revision the revised text was written against (the edit
+    form offers the current one when the proposal needs review); it brings the proposal
+    back to "open".
+    """
+    locked = lock_proposal(proposal)
+    if locked.author_id != user.pk:
+        raise ValidationError(_("Only the author can change a proposal."))
+    require_open(locked, _("changed"))
+    if base_version is not None and locked.kind == Proposal.Kind.AMENDMENT and base_version != locked.base_version:
+        if not 1 <= base_version <= locked.section.version:
+            raise ValidationError(_("The form refers to a revision this section does not have."))
+        locked.base_version = base_version
+        locked.status = Proposal.Status.OPEN
+    locked.title, locked.text, locked.rationale = title, text, rationale
+    if locked.kind == Proposal.Kind.NEW_SECTION:
+        if parent is not None and (parent.concept_id != locked.concept_id or parent.is_retired):
+            raise ValidationError(_("A new section can only be placed under a current section of this Concept."))
+        locked.heading, locked.new_parent = heading or locked.heading, parent
+    stamp(locked, user, _("Revised by the author"))
+    locked.save()
+    record(user, Activity.Verb.REVISED, _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": title},
+            section=locked.section, proposal=locked)
+    return locked
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, user) -> Proposal:
+    locked = lock_proposal(proposal)
+    if locked.author_id != user.pk:
+        raise ValidationError(_("Only the author can withdraw a proposal."))
+    require_open(locked, _("withdrawn"))
+    locked.status = Proposal.Status.WITHDRAWN
+    locked.decided_at = timezone.now()
+    stamp(locked, user, _("Withdrawn by the author"))
+    locked.save()
+    record(user, Activity.Verb.WITHDREW, _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": locked.title},
+            section=locked.section, proposal=locked)
+    return locked
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: Proposal, decided_by, reason: str) -> Proposal:
+    """A coordinator declines a proposal; the reason is required and shown to the author."""
+    if not reason.strip():
+        raise ValidationError(_("Give the author a reason for the rejection."))
+    locked = lock_proposal(proposal)
+    require_open(locked, _("rejected"))
+    locked.status = Proposal.Status.REJECTED
+    locked.decided_by, locked.decided_at, locked.decision_reason = decided_by, timezone.now(), reason
+    stamp(locked, decided_by, _("Rejected: %(reason)s") % {"reason": reason})
+    locked.save()
+    record(decided_by, Activity.Verb.REJECTED, _("#%(pk)s “%(title)s”: %(reason)s") % {
+        "pk": locked.pk, "title": locked.title, "reason": reason}, section=locked.section, proposal=locked,
+        notify=[locked.author])
+    return locked
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    status: str  # "merged" or "conflict"
+    proposal: Proposal
+    section: Section | None
+    plan: MergePlan | None = None
+
+
+@transaction.atomic
+def proposal_merge(*, proposal: Proposal, merged_by, text: str | None = None,
+                   planned_version: int | None = None) -> MergeOutcome:
+    """Apply a proposal to its section as a new revision credited to the proposal.
+
+    `text` is what the coordinator approved (the merge preview, or their resolution of a
+    conflict) against revision `planned_version`. Under the section's row lock:
+    - if nothing changed since that revision, `text` is applied;
+    - if someone changed the section since, `text` is merged word by word with that change,
+      and applied when clean; otherwise nothing is saved and a fresh plan is returned.
+    Without `text`, the proposal's own text is merged onto the current section.
+    Other open proposals that no longer merge cleanly are marked "needs review".
+    """
+    # Lock order everywhere: section, then proposals (see drafting/services/__init__.py).
+    section = lock_section(proposal.section_id) if proposal.kind == Proposal.Kind.AMENDMENT else None
+    locked_proposal = lock_proposal(proposal)
+    require_open(locked_proposal, _("merged"))
+    if locked_proposal.kind == Proposal.Kind.NEW_SECTION:
+        return _merge_new_section(locked_proposal, merged_by, text)
+    locked_proposal.section = section
+    if section.is_retired:
+        raise ValidationError(_("The section of this proposal has been retired; restore it before merging."))
+    if text is None:
+        plan = proposal_merge_plan(locked_proposal)
+        if not plan.clean:
+            return MergeOutcome("conflict", locked_proposal, section, plan)
+        text = plan.merge.text
+    elif planned_version != section.version:
+        if planned_version is None or not 1 <= planned_version <= section.version:
+            raise ValidationError(_("The merge form refers to a revision this section does not have."))
+        merge = merge_three_way(revision_text(section, planned_version), section.body, text)
+        if not merge.clean:
+            plan = MergePlan(locked_proposal, section.version, revision_text(section, planned_version), section.body,
+                             merge)
+            return MergeOutcome("conflict", locked_proposal, section, plan)
+        text = merge.text
+
+    author = _author_name(locked_proposal.author)
+    section.body = text
+    save_revision(
+        section, user=merged_by, kind=RevisionKind.MERGE, proposal=locked_proposal,
+        reason=_("Merged proposal #%(pk)s by %(author)s") % {"pk": locked_proposal.pk, "author": author},
+    )
+    _mark_merged(locked_proposal, merged_by, section)
+    _flag_alternatives(section, merged=locked_proposal, user=merged_by)
+    return MergeOutcome("merged", locked_proposal, section)
+
+
+def _merge_new_section(proposal: Proposal, merged_by, text: str | None) -> MergeOutcome:
+    parent = proposal.new_parent
+    section = section_create(
+        concept=proposal.concept, heading=proposal.heading, body=proposal.text if text is None else text,
+        parent=parent if parent is not None and not parent.is_retired else None, user=merged_by, proposal=proposal,
+        reason=_("Merged proposal #%(pk)s by %(author)s") % {
+            "pk": proposal.pk, "author": _author_name(proposal.author)},
+    )
+    proposal.section = section
+    proposal.base_version = section.version
+    _mark_merged(proposal, merged_by, section)
+    return MergeOutcome("merged", proposal, section)
+
+
+def _mark_merged(proposal: Proposal, merged_by, section: Section) -> None:
+    proposal.status = Proposal.Status.MERGED
+    proposal.decided_by, proposal.decided_at = merged_by, timezone.now()
+    proposal.merged_version = section.version
+    stamp(proposal, merged_by, _("Merged as revision %(version)s") % {"version": section.version})
+    proposal.save()
+    record(merged_by, Activity.Verb.MERGED, _("#%(pk)s “%(title)s” into “%(heading)s” (revision %(version)s)") % {
+        "pk": proposal.pk, "title": proposal.title, "heading": section.heading, "version": section.version},
+        section=section, proposal=proposal, notify=[proposal.author])
+
+
+def _flag_alternatives(section: Section, *, merged: Proposal, user) -> None:
+    """Open proposals on the same passage no longer apply cleanly: ask for review, never close them silently."""
+    others = Proposal.objects.select_for_update(no_key=True).filter(
+        section=section, status=Proposal.Status.OPEN
+    ).exclude(pk=merged.pk)
+    for other in others:
+        if merge_three_way(revision_text(section, other.base_version), section.body, other.text).clean:
+            continue
+        other.status = Proposal.Status.NEEDS_REVIEW
+        stamp(other, user, _("Needs review: proposal #%(pk)s changed the same passage") % {"pk": merged.pk})
+        other.save()
+        record(user, Activity.Verb.MERGED, _("#%(pk)s needs review against the new text of “%(heading)s”") % {
+            "pk": other.pk, "heading": section.heading}, section=section, proposal=other, notify=[other.author])

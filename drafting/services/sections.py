@@ -1,0 +1,107 @@
+"""A section's text: edit (merged word by word when stale), revert, and saves from the admin."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from drafting.models import Activity, RevisionKind, Section
+from drafting.selectors import revision_text
+from drafting.services.activity import record
+from drafting.services.revisions import lock_section, next_order, save_revision
+from drafting.text import MergeResult, merge_three_way
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """What happened to an edit. `status` is one of:
+
+    - "saved": the section had not changed since the person's base revision;
+    - "merged": it had, and the two changes were merged word by word;
+    - "unchanged": the text equals what is saved (nothing to do, e.g. a double submit);
+    - "conflict": both changed the same words; nothing was saved, `merge` holds the regions.
+    """
+
+    status: str
+    section: Section
+    base_version: int
+    merge: MergeResult | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.status in ("saved", "merged")
+
+
+@transaction.atomic
+def section_edit(*, section: Section, base_version: int, body: str, user, summary: str) -> EditOutcome:
+    """Save a new text for a section that the person started editing at `base_version`.
+
+    The check and the write happen under a row lock, so two simultaneous saves from the
+    same base cannot both pass: the second one sees the first and is merged or refused.
+    """
+    locked = lock_section(section)
+    if locked.is_retired:
+        raise ValidationError(_("This section has been retired; it can no longer be edited."))
+    if not 1 <= base_version <= locked.version:
+        raise ValidationError(
+            _("The form refers to revision %(base)s, which this section does not have. Your text is kept below; "
+              "reload the section to start from its current revision %(current)s.")
+            % {"base": base_version, "current": locked.version}
+        )
+    if body == locked.body:
+        return EditOutcome("unchanged", locked, base_version)
+    if base_version == locked.version:
+        locked.body = body
+        save_revision(locked, user=user, reason=summary, kind=RevisionKind.EDIT)
+        record(user, Activity.Verb.EDITED, _edit_summary(locked, summary), section=locked)
+        return EditOutcome("saved", locked, base_version)
+
+    merge = merge_three_way(revision_text(locked, base_version), locked.body, body)
+    if not merge.clean:
+        return EditOutcome("conflict", locked, base_version, merge)
+    if merge.text == locked.body:
+        return EditOutcome("unchanged", locked, base_version, merge)
+    locked.body = merge.text
+    save_revision(locked, user=user, reason=summary, kind=RevisionKind.EDIT)
+    record(user, Activity.Verb.EDITED, _edit_summary(locked, summary), section=locked)
+    return EditOutcome("merged", locked, base_version, merge)
+
+
+def _edit_summary(section: Section, summary: str) -> str:
+    return _("“%(heading)s”, revision %(version)s: %(summary)s") % {
+        "heading": section.heading, "version": section.version, "summary": summary}
+
+
+@transaction.atomic
+def section_revert(*, section: Section, to_version: int, user) -> Section:
+    """Restore the text and heading of a past revision as a new revision; nothing is deleted."""
+    locked = lock_section(section)
+    row = locked.history.filter(version=to_version).first()
+    if row is None or to_version >= locked.version:
+        raise ValidationError(_("There is no earlier revision %(version)s to restore.") % {"version": to_version})
+    locked.body = row.body
+    locked.heading = row.heading
+    return save_revision(
+        locked, user=user, reason=_("Reverted to revision %(version)s") % {"version": to_version},
+        kind=RevisionKind.REVERT,
+    )
+
+
+@transaction.atomic
+def section_admin_save(*, section: Section, user, reverting_to: int | None = None) -> Section:
+    """Save a section changed by staff in the admin, on top of the live row as a new revision.
+
+    A revert from the admin's history page arrives as the old row's values (its old version
+    included); it is recorded as "Reverted to revision N", exactly like a coordinator's revert.
+    """
+    if section.pk is None:
+        section.order = section.order or next_order(section.concept, section.parent)
+        return save_revision(section, user=user, reason=_("Added in the admin"), kind=RevisionKind.CREATE)
+    section.version = lock_section(section).version
+    if reverting_to is not None:
+        return save_revision(
+            section, user=user, reason=_("Reverted to revision %(version)s") % {"version": reverting_to},
+            kind=RevisionKind.REVERT,
+        )
+    return save_revision(section, user=user, reason=_("Changed in the admin"), kind=RevisionKind.EDIT)

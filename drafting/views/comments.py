@@ -1,0 +1,94 @@
+"""Comments and replies on a section or a proposal; editing and resolving them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from drafting import selectors, services
+from drafting.forms import CommentForm
+from drafting.models import Comment, Proposal, Section
+from drafting.views.access import get_comment, get_proposal, get_section, require_perm
+from drafting.views.proposals import proposal_page_context
+
+
+def _comment_redirect(comment: Comment):
+    target = comment.proposal or comment.section
+    url = target.get_absolute_url() if comment.proposal_id else selectors.section_board_url(comment.section)
+    return redirect(f"{url}#comment-{comment.pk}")
+
+
+def _add_comment(request: HttpRequest, form: CommentForm, *, section: Section | None = None,
+                 proposal: Proposal | None = None) -> Comment | None:
+    """Add the comment the form describes; None when it cannot be added (the reason is on the form)."""
+    if not form.is_valid():
+        return None
+    parent = None
+    if form.cleaned_data["parent"]:
+        parent = get_comment(form.cleaned_data["parent"])
+        if (parent.section_id, parent.proposal_id) != (getattr(section, "pk", None), getattr(proposal, "pk", None)):
+            raise Http404(_("That comment is not in this discussion."))
+    try:
+        comment = services.comment_add(
+            author=request.user, body=form.cleaned_data["body"], section=section, proposal=proposal,
+            parent=parent, quote=form.cleaned_data["quote"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, _("Comment added."))
+    return comment
+
+
+@require_POST
+def section_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "drafting.add_comment", _("Only members of the Working Group may comment."))
+    section = get_section(pk)
+    form = CommentForm(request.POST)
+    comment = _add_comment(request, form, section=section)
+    if comment is not None:
+        return _comment_redirect(comment)
+    return render(request, "drafting/section_board.html",
+                  {"section": section, "board": selectors.section_board(section), "comment_form": form}, status=400)
+
+
+@require_POST
+def proposal_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "drafting.add_comment", _("Only members of the Working Group may comment."))
+    proposal = get_proposal(pk)
+    form = CommentForm(request.POST)
+    comment = _add_comment(request, form, proposal=proposal)
+    if comment is not None:
+        return _comment_redirect(comment)
+    return render(request, "drafting/proposal_detail.html",
+                  proposal_page_context(request, proposal, comment_form=form), status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment(pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the author can edit a comment."))
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    form.fields["quote"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        comment = services.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Comment updated; the earlier wording is kept in its history."))
+        return _comment_redirect(comment)
+    return render(request, "drafting/comment_form.html", {"comment": comment, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment(pk)
+    if comment.author_id != request.user.pk and not request.user.has_perm("drafting.resolve_any_comment"):
+        raise PermissionDenied(_("Only the author of the thread or a coordinator can resolve it."))
+    try:
+        comment = services.comment_set_resolved(comment=comment, user=request.user,
+                                                resolved=request.POST.get("resolved") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _comment_redirect(comment)

@@ -1,0 +1,87 @@
+"""Meetings: scheduling them with an agenda, recording attendance, minutes and outcomes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from drafting import selectors, services
+from drafting.forms import MeetingForm, MeetingRecordForm, OutcomeForm
+from drafting.views.access import get_concept, get_meeting, require_perm
+
+
+@require_safe
+def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
+    concept = get_concept(pk)
+    meetings = selectors.meeting_list(concept)
+    return render(request, "drafting/meeting_list.html", {"concept": concept, "meetings": meetings})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    concept = get_concept(pk)
+    require_perm(request.user, "drafting.run_meeting", _("Only coordinators schedule meetings."))
+    candidates = selectors.disagreements(concept)
+    form = MeetingForm(request.POST or None, concept=concept, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_schedule(concept=concept, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Meeting scheduled."))
+        return redirect(meeting)
+    return render(request, "drafting/meeting_form.html",
+                  {"concept": concept, "form": form, "candidates": candidates},
+                  status=400 if form.is_bound else 200)
+
+
+def _render_meeting(request, meeting, record_form=None, status=200) -> HttpResponse:
+    attendees = selectors.meeting_attendees(meeting)
+    record_form = record_form or MeetingRecordForm(
+        concept=meeting.concept,
+        initial={"attendees": [e.pk for e in attendees], "minutes": meeting.minutes, "edition": meeting.edition_id},
+    )
+    return render(request, "drafting/meeting_detail.html", {
+        "meeting": meeting, "items": selectors.meeting_agenda(meeting),
+        "attendees": attendees, "record_form": record_form,
+        "can_run": request.user.has_perm("drafting.run_meeting"),
+    }, status=status)
+
+
+@require_safe
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_meeting(request, get_meeting(pk))
+
+
+@require_POST
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting(pk)
+    require_perm(request.user, "drafting.run_meeting", _("Only coordinators record meetings."))
+    form = MeetingRecordForm(request.POST, concept=meeting.concept)
+    if not form.is_valid():
+        return _render_meeting(request, meeting, form, status=400)
+    services.meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
+    messages.success(request, _("Attendance and minutes saved."))
+    return redirect(meeting)
+
+
+@require_POST
+def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting(pk)
+    require_perm(request.user, "drafting.run_meeting", _("Only coordinators record outcomes."))
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(meeting)
+    item = selectors.agenda_item(meeting, form.cleaned_data["proposal"])
+    if item is None:
+        messages.error(request, _("Proposal #%(pk)s is not on this meeting's agenda.") % {
+            "pk": form.cleaned_data["proposal"]})
+        return redirect(meeting)
+    try:
+        services.meeting_record_outcome(meeting=meeting, proposal=item.proposal, user=request.user,
+                                        outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Outcome recorded for proposal #%(pk)s.") % {"pk": item.proposal_id})
+    return redirect(meeting)
