@@ -1,8 +1,9 @@
 """What a section's history row records beyond the model's own fields.
 
-Services set `_change_kind` and `_proposal` on the section before `save()`; this receiver
-copies them onto the historical row django-simple-history is about to write, so that
-attribution and change lists come from the history table alone.
+Services set `_change_kind`, `_proposal`, `_previous_size` and `_paragraph_origins` on the
+section before `save()` (drafting/services/revisions.py); this receiver copies them onto the
+historical row django-simple-history is about to write, with the text's size. Attribution, history
+pages and change lists then come from the history table alone, one row per revision shown.
 """
 
 from django.dispatch import receiver
@@ -18,3 +19,6 @@ def copy_revision_fields(sender, instance, history_instance, **kwargs):
     history_instance.change_kind = getattr(instance, "_change_kind", RevisionKind.EDIT)
     proposal = getattr(instance, "_proposal", None)
     history_instance.proposal_id = proposal.pk if proposal is not None else None
+    history_instance.size = len(instance.body)
+    history_instance.size_change = len(instance.body) - getattr(instance, "_previous_size", 0)
+    history_instance.paragraph_origins = getattr(instance, "_paragraph_origins", None)

@@ -57,6 +57,12 @@ class SectionRevisionFields(models.Model):
         related_name="+",
         verbose_name=_("merged proposal"),
     )
+    # Written with the row (drafting/history.py), so pages never read old bodies to show them.
+    size = models.PositiveIntegerField(_("size in characters"), default=0)
+    size_change = models.IntegerField(_("size change"), default=0)
+    # The revision that last changed each paragraph of this revision's text ("who wrote this"),
+    # computed from the revision before when the row is written.
+    paragraph_origins = models.JSONField(_("origin of each paragraph"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

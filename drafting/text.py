@@ -423,18 +423,81 @@ def attribute_paragraphs(revisions: Sequence[tuple[str, T]]) -> list[tuple[str, 
 
     ``revisions`` are (text, origin), oldest first. Between consecutive revisions, paragraphs that
     stayed the same keep their origin; changed and new ones take the newer revision's origin.
+    This is ``attribute_step`` folded over the history; the portal stores each step's result, so
+    it runs this whole walk only for a section that has none stored.
     """
     attributed: list[tuple[str, T]] = []
     for text, origin in revisions:
-        paragraphs = split_paragraphs(text)
-        previous = [paragraph for paragraph, _ in attributed]
-        origins = [origin] * len(paragraphs)
-        matcher = difflib.SequenceMatcher(None, previous, paragraphs, autojunk=False)
-        for block in matcher.get_matching_blocks():
-            for offset in range(block.size):
-                origins[block.b + offset] = attributed[block.a + offset][1]
-        attributed = list(zip(paragraphs, origins))
+        attributed = attribute_step(attributed, text, origin)
     return attributed
+
+
+def attribute_step(previous: Sequence[tuple[str, T]], text: str, origin: T) -> list[tuple[str, T]]:
+    """Attribute the paragraphs of ``text``, given the attributed paragraphs of the revision before.
+
+    Paragraphs equal to one of the previous revision (matched in order) keep their origin; the
+    others are credited to ``origin``. One diff of paragraphs: the cost of a save does not grow
+    with the history behind it.
+    """
+    paragraphs = split_paragraphs(text)
+    origins = [origin] * len(paragraphs)
+    matcher = difflib.SequenceMatcher(None, [paragraph for paragraph, _ in previous], paragraphs, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for offset in range(block.size):
+            origins[block.b + offset] = previous[block.a + offset][1]
+    return list(zip(paragraphs, origins, strict=True))
+
+
+# --- Overlapping proposals ----------------------------------------------------------------------
+
+
+def changed_spans(current: str, proposed: str) -> list[tuple[int, int]]:
+    """The stretches of ``current`` that ``proposed`` replaces, as (start, end) character offsets.
+
+    A pure insertion is an empty stretch (start == end) at the point where it goes.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for chunk in word_diff(current, proposed):
+        if chunk.op == "insert":
+            spans.append((position, position))
+        elif chunk.op == "delete":
+            spans.append((position, position + len(chunk.text)))
+            position += len(chunk.text)
+        else:
+            position += len(chunk.text)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:  # a replacement is a delete then an insert at its end: one stretch
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def overlapping_pairs(spans_by_key: dict[T, list[tuple[int, int]]]) -> list[tuple[T, T]]:
+    """The pairs of keys whose changed stretches overlap or touch, in one sweep over the stretches.
+
+    Two changes touch when nothing unchanged separates them, as in a three-way merge, where two
+    insertions at the same point or two edits of adjacent words cannot both apply. The sweep
+    sorts the stretches once, so the cost grows with the number of stretches, not with the
+    number of pairs of proposals.
+    """
+    events = sorted(
+        (start, end, order, key)
+        for order, (key, spans) in enumerate(spans_by_key.items())
+        for start, end in spans
+    )
+    order_of = {key: order for order, key in enumerate(spans_by_key)}
+    active: list[tuple[int, int, T]] = []  # (end, order, key) of stretches still open
+    pairs: set[tuple[T, T]] = set()
+    for start, end, order, key in events:
+        active = [item for item in active if item[0] >= start]
+        for _end, other_order, other in active:
+            if other != key:
+                pairs.add((other, key) if other_order < order else (key, other))
+        active.append((end, order, key))
+    return sorted(pairs, key=lambda pair: (order_of[pair[0]], order_of[pair[1]]))
 
 
 # --- Comments anchored to a quote -------------------------------------------------------------

@@ -149,11 +149,13 @@ STORAGES = {
     },
 }
 
+# One cache that every worker shares (a table in the portal's database, created by `migrate`):
+# rendered revisions and the document page are built once, not once per process.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kisi-portal",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kisi_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 

@@ -12,6 +12,7 @@ from drafting.selectors.documents import (
     DocumentSnapshot,
     SectionChange,
     compare_documents,
+    document_body_html,
     document_snapshot,
     draft_entries,
     edition_entries,
@@ -40,7 +41,14 @@ from drafting.selectors.meetings import (
     meeting_with_relations,
     proposal_agenda_items,
 )
-from drafting.selectors.outline import OutlineNode, concept_outline, flatten, retired_sections, section_number
+from drafting.selectors.outline import (
+    OutlineNode,
+    concept_outline,
+    concept_stamp,
+    flatten,
+    retired_sections,
+    section_number,
+)
 from drafting.selectors.proposals import (
     MergePlan,
     ProposalComparison,
@@ -75,8 +83,10 @@ __all__ = [
     "compare_documents",
     "compare_texts",
     "concept_outline",
+    "concept_stamp",
     "dashboard",
     "disagreements",
+    "document_body_html",
     "document_snapshot",
     "draft_entries",
     "edition_entries",

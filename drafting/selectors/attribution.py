@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from drafting.models import Section
-from drafting.text import attribute_paragraphs
+from drafting.text import attribute_paragraphs, split_paragraphs
 
 
 @dataclass(frozen=True)
@@ -28,35 +26,36 @@ class AttributedParagraph:
 
 
 def section_attribution(section: Section) -> list[AttributedParagraph]:
-    """Who last changed each paragraph of the current text ("blame"), from one query.
+    """Who last changed each paragraph of the current text ("blame"), in two queries.
 
-    A merged proposal's text is credited to the proposal's author; the coordinator who
-    applied it is the revision's user. The result depends only on the history, so it is
-    cached per (section, version).
+    Each revision's history row stores the revision that last changed each of its paragraphs
+    (services/revisions.py works it out from the row before when it saves), so this reads the
+    current row and then the rows of the revisions it names: never the whole history. A merged
+    proposal's text is credited to the proposal's author; the coordinator who applied it is the
+    revision's user.
     """
-
-    def build():
-        rows = (
-            section.history.order_by("history_id")
-            .values_list(
-                "version", "body", "history_date", "change_kind", "history_change_reason", "proposal_id",
-                "history_user__username", "history_user__expert__full_name",
-                "proposal__author__username", "proposal__author__expert__full_name",
-                "proposal__agreed_meeting__title", "proposal__agreed_meeting__starts_at",
-            )
+    paragraphs = split_paragraphs(section.body)
+    origins = section.history.filter(version=section.version).values_list("paragraph_origins", flat=True).first()
+    if origins is None or len(origins) != len(paragraphs):
+        # A row without stored attribution: the same result, from the whole history.
+        walked = attribute_paragraphs(section.history.order_by("history_id").values_list("body", "version"))
+        origins = [version for _paragraph, version in walked]
+    rows = (
+        section.history.filter(version__in=set(origins))
+        .values_list(
+            "version", "history_date", "change_kind", "history_change_reason", "proposal_id",
+            "history_user__username", "history_user__expert__full_name",
+            "proposal__author__username", "proposal__author__expert__full_name",
+            "proposal__agreed_meeting__title", "proposal__agreed_meeting__starts_at",
         )
-        revisions = [
-            (
-                body,
-                Origin(
-                    version=version, user_name=full_name or username or "", date=date, kind=kind, reason=reason or "",
-                    proposal_id=proposal_id, proposal_author=(author_name or author_username) if proposal_id else None,
-                    meeting_title=meeting_title, meeting_date=meeting_date,
-                ),
-            )
-            for (version, body, date, kind, reason, proposal_id, username, full_name, author_username, author_name,
-                 meeting_title, meeting_date) in rows
-        ]
-        return [AttributedParagraph(text, origin) for text, origin in attribute_paragraphs(revisions)]
-
-    return cache.get_or_set(f"section-attribution:{section.pk}:{section.version}", build, timeout=None)
+    )
+    by_version = {
+        version: Origin(
+            version=version, user_name=full_name or username or "", date=date, kind=kind, reason=reason or "",
+            proposal_id=proposal_id, proposal_author=(author_name or author_username) if proposal_id else None,
+            meeting_title=meeting_title, meeting_date=meeting_date,
+        )
+        for (version, date, kind, reason, proposal_id, username, full_name, author_username, author_name,
+             meeting_title, meeting_date) in rows
+    }
+    return [AttributedParagraph(text, by_version[version]) for text, version in zip(paragraphs, origins, strict=True)]

@@ -3,14 +3,16 @@
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from drafting.models import Concept, Edition, Proposal, Section
 from drafting.selectors.history import compare_texts
-from drafting.selectors.outline import concept_outline, flatten
+from drafting.selectors.outline import concept_outline, concept_stamp, flatten
 
 
 @dataclass(frozen=True)
@@ -136,3 +138,24 @@ def document_snapshot(concept: Concept, edition: Edition | None = None) -> Docum
             merged = merged.filter(decided_at__lte=edition.created_at)
         merged = list(merged.select_related("author__expert", "section", "agreed_meeting").order_by("decided_at"))
     return DocumentSnapshot(concept, edition, date, entries, previous, changes, merged)
+
+
+DOCUMENT_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def document_body_html(concept: Concept, *, can_edit: bool) -> SafeString:
+    """The numbered sections of the whole Concept as HTML, built once per state of the Concept.
+
+    The page changes only when a section does, so its body is kept in the shared cache under
+    the Concept's stamp (which every text or outline change raises), the reader's language
+    (dates and words) and what their role lets them follow. A read then costs one aggregate
+    query and a cache lookup, whatever the size of the Concept. Nothing person-specific is
+    rendered into it: no request, no CSRF token.
+    """
+    key = f"concept-document:{concept.pk}:{concept_stamp(concept)}:{get_language()}:{'edit' if can_edit else 'read'}"
+    html = cache.get(key)
+    if html is None:
+        nodes = flatten(concept_outline(concept, with_changes=True))
+        html = render_to_string("drafting/_document_sections.html", {"nodes": nodes, "can_edit": can_edit})
+        cache.set(key, html, timeout=DOCUMENT_CACHE_SECONDS)
+    return mark_safe(html)  # our own template, over HTML stored by the sanitising pipeline

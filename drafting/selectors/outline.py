@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
 
 from drafting.models import Concept, Section
 
@@ -16,8 +16,24 @@ class OutlineNode:
 
 
 def _latest_change(field_name: str):
-    history = Section.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+    # The latest change is the history row of the section's current version: an equality on
+    # the indexed section id, never "the newest row", which lets PostgreSQL choose a backward
+    # scan of the whole history table per section when its statistics are stale.
+    history = Section.history.model.objects.filter(id=OuterRef("pk"), version=OuterRef("version"))
     return Subquery(history.values(field_name)[:1])
+
+
+def concept_stamp(concept: Concept) -> str:
+    """A value that changes whenever the text, a heading or the outline of the Concept changes.
+
+    Every such change goes through a service that raises one section's version by one, so the
+    sum of the versions rises with each of them (one aggregate query).
+    """
+    state = Section.objects.filter(concept=concept).aggregate(
+        sections=Count("pk"), versions=Sum("version"), changed=Max("updated_at")
+    )
+    changed = state["changed"].timestamp() if state["changed"] else 0
+    return f"{state['sections']}-{state['versions'] or 0}-{changed}"
 
 
 def concept_outline(concept: Concept, *, with_changes: bool = False, with_body: bool = False) -> list[OutlineNode]:

@@ -4,17 +4,41 @@ from django.db.models import Max
 
 from drafting.markdown import render_markdown
 from drafting.models import Concept, Proposal, Section
+from drafting.text import attribute_paragraphs, attribute_step, split_paragraphs
 
 
 def save_revision(section: Section, *, user, reason: str, kind: str, proposal=None) -> Section:
-    """Raise the version, render the text once, and save with who/why on the history row."""
+    """Raise the version, render the text once, and save with who/why on the history row.
+
+    The row also records the text's size change and who wrote each paragraph, computed from
+    the previous revision's row alone (drafting/history.py copies them), so neither a save nor
+    the pages that show them read more of the history as it grows.
+    """
+    previous = _previous_revision(section) if section.pk else None
     section.version += 1 if section.pk else 0
     section.body_html = render_markdown(section.body)
     stamp(section, user, reason)
     section._change_kind = kind
     section._proposal = proposal
+    section._previous_size = len(previous[0]) if previous else 0
+    section._paragraph_origins = [
+        origin for _paragraph, origin in attribute_step(previous[1] if previous else [], section.body, section.version)
+    ]
     section.save()
     return section
+
+
+def _previous_revision(section: Section) -> tuple[str, list[tuple[str, int]]] | None:
+    """The text of the section's saved revision and its attributed paragraphs (one row read)."""
+    row = section.history.filter(version=section.version).values_list("body", "paragraph_origins").first()
+    if row is None:
+        return None
+    body, origins = row
+    paragraphs = split_paragraphs(body)
+    if origins is None or len(origins) != len(paragraphs):
+        # A row written before attribution was stored: walk the history once.
+        return body, attribute_paragraphs(section.history.order_by("history_id").values_list("body", "version"))
+    return body, list(zip(paragraphs, origins, strict=True))
 
 
 def stamp(record, user, reason: str) -> None:

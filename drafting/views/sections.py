@@ -28,8 +28,8 @@ def concept_toc(request: HttpRequest, pk: int) -> HttpResponse:
 def concept_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole Concept as one numbered document, from stored HTML (never rendered on read)."""
     concept = get_concept(pk)
-    nodes = selectors.flatten(selectors.concept_outline(concept, with_changes=True))
-    return render(request, "drafting/concept_document.html", {"concept": concept, "nodes": nodes})
+    body = selectors.document_body_html(concept, can_edit=request.user.has_perm("drafting.edit_section_text"))
+    return render(request, "drafting/concept_document.html", {"concept": concept, "body": body})
 
 
 @require_safe
@@ -159,7 +159,6 @@ def section_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "section": section,
             "comparison": selectors.section_comparison(rows[old_version], rows[new_version]),
             "mode": mode,
-            "versions": range(1, section.version + 1),
         },
     )
 

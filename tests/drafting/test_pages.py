@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from drafting import services
 from tests.factories import make_section
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,14 +65,79 @@ def test_document_page_makes_the_same_queries_for_5_and_60_sections(
     url = reverse("drafting:concept-document", args=[concept.pk])
     make_sections = lambda n: [make_section(concept, f"Section {i}", f"Text {i}.") for i in range(n)]  # noqa: E731
 
+    # The first read after a change builds the body and stores it in the shared cache.
     make_sections(5)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(15):
         small = expert_client.get(url)
     make_sections(55)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(15):
         large = expert_client.get(url)
     assert small.text.count('class="doc-section"') == 5
     assert large.text.count('class="doc-section"') == 60
+
+
+@pytest.mark.django_db
+def test_document_page_read_again_is_served_from_the_cache_without_reading_sections(
+    expert_client, concept, django_assert_max_num_queries
+):
+    url = reverse("drafting:concept-document", args=[concept.pk])
+    for i in range(30):
+        make_section(concept, f"Section {i}", f"Text {i}.")
+    first = expert_client.get(url)
+
+    with django_assert_max_num_queries(9) as captured:
+        again = expert_client.get(url)
+
+    article = re.compile(r'<article class="document">.*</article>', re.S)
+    assert article.search(again.text).group() == article.search(first.text).group()
+    assert not any('FROM "drafting_section"' in q["sql"] and "SUM(" not in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_document_page_shows_a_change_of_text_heading_or_order_at_once(expert_client, concept, expert):
+    url = reverse("drafting:concept-document", args=[concept.pk])
+    first = make_section(concept, "Goals", "Old words.", user=expert)
+    second = make_section(concept, "Principles", "Principle text.", user=expert)
+    expert_client.get(url)
+
+    services.section_edit(section=first, base_version=1, body="New words.", user=expert, summary="s")
+    assert "New words." in expert_client.get(url).text
+
+    services.section_rename(section=second, heading="Basic principles", user=expert)
+    services.section_move(section=second, direction="up", user=expert)
+    text = expert_client.get(url).text
+    assert text.index("Basic principles") < text.index("Goals")
+    assert '<span class="section-number">1.</span> <a href="/sections/%d/">Basic principles' % second.pk in text
+
+
+@pytest.mark.django_db
+def test_document_page_is_cached_per_language(client, concept, expert):
+    section = make_section(concept, "Goals", "Text.", user=expert)
+    client.force_login(expert)
+    url = reverse("drafting:concept-document", args=[concept.pk])
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").text
+
+    changed = timezone.localtime(section.history.get().history_date)
+    with translation.override("ru"):
+        russian_month = date_format(changed, "M")
+    with translation.override("en"):
+        english_month = date_format(changed, "M")
+    assert f"{changed.day} {english_month} {changed.year}" in english
+    assert f"{changed.day} {russian_month} {changed.year}" in russian
+
+
+@pytest.mark.django_db
+def test_document_page_offers_edit_links_only_to_those_who_may_edit(client, concept, expert, staff):
+    section = make_section(concept, "Goals", "Text.", user=expert)
+    edit_url = reverse("drafting:section-edit", args=[section.pk])
+    url = reverse("drafting:concept-document", args=[concept.pk])
+
+    client.force_login(expert)
+    assert edit_url in client.get(url).text
+    client.force_login(staff)
+    assert edit_url not in client.get(url).text
 
 
 @pytest.mark.django_db

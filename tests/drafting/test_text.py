@@ -10,10 +10,13 @@ from drafting.text import (
     AnchorMatch,
     DiffChunk,
     attribute_paragraphs,
+    attribute_step,
+    changed_spans,
     diff_stats,
     locate_anchor,
     make_anchor,
     merge_three_way,
+    overlapping_pairs,
     render_inline_diff,
     render_side_by_side,
     split_paragraphs,
@@ -322,6 +325,53 @@ def test_attribution_of_no_revisions_is_empty():
 
 def test_paragraph_restored_later_is_credited_to_the_restoring_revision():
     assert attribute_paragraphs([("А.\n\nБ.", 1), ("А.", 2), ("А.\n\nБ.", 3)]) == [("А.", 1), ("Б.", 3)]
+
+
+@given(st.lists(st.tuples(prose, st.integers()), max_size=8))
+def test_attribution_one_step_at_a_time_equals_the_walk_over_the_whole_history(revisions):
+    stepped: list = []
+    for text, origin in revisions:
+        stepped = attribute_step(stepped, text, origin)
+    assert stepped == attribute_paragraphs(revisions)
+
+
+# --- Overlapping proposals ---------------------------------------------------------------------
+
+CURRENT = "Срок составляет 14 дней. Заявитель должен подать заявление. Решение принимается акимом."
+
+
+def test_changed_spans_locate_replacements_and_insertions_in_the_current_text():
+    proposed = CURRENT.replace("14", "30").replace("принимается", "окончательно принимается")
+    spans = changed_spans(CURRENT, proposed)
+    assert [CURRENT[start:end] for start, end in spans] == ["14", ""]
+    assert CURRENT[: spans[1][0]].rstrip().endswith("Решение")
+
+
+def test_proposals_changing_different_words_are_not_alternatives():
+    spans = {
+        1: changed_spans(CURRENT, CURRENT.replace("14", "30")),
+        2: changed_spans(CURRENT, CURRENT.replace("должен", "обязан")),
+    }
+    assert overlapping_pairs(spans) == []
+
+
+def test_proposals_changing_the_same_words_or_inserting_at_one_point_are_alternatives():
+    spans = {
+        1: changed_spans(CURRENT, CURRENT.replace("14 дней", "30 дней")),
+        2: changed_spans(CURRENT, CURRENT.replace("14", "21")),
+        3: changed_spans(CURRENT, CURRENT.replace("должен", "обязан")),
+        4: changed_spans(CURRENT, CURRENT + " Ещё одно."),
+        5: changed_spans(CURRENT, CURRENT + " Другое."),
+    }
+    assert overlapping_pairs(spans) == [(1, 2), (4, 5)]
+
+
+@given(prose, prose, prose)
+def test_proposals_that_do_not_merge_cleanly_are_always_found_as_alternatives(current, first, second):
+    """The one-pass sweep never misses a pair that a three-way merge would refuse."""
+    pairs = overlapping_pairs({"a": changed_spans(current, first), "b": changed_spans(current, second)})
+    if not merge_three_way(current, first, second).clean:
+        assert pairs == [("a", "b")]
 
 
 # --- Anchors -----------------------------------------------------------------------------------
