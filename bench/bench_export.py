@@ -26,11 +26,38 @@ from django.core.management import call_command  # noqa: E402
 from drafting import exports, selectors, services  # noqa: E402
 from drafting.models import Concept  # noqa: E402
 
-WORDS = (
-    "государственная политика межэтнических отношений общественное согласие диалог гражданское общество "
-    "Ассамблея народа Казахстана культура язык единство развитие институты мониторинг доверие "
-    "қоғамдық келісім ұлттық бірлік тіл мәдениет Қазақстан халқы әлеуметтік өзара түсіністік"
-).split()
+WORDS = [
+    "государственная",
+    "политика",
+    "межэтнических",
+    "отношений",
+    "общественное",
+    "согласие",
+    "диалог",
+    "гражданское",
+    "общество",
+    "Ассамблея",
+    "народа",
+    "Казахстана",
+    "культура",
+    "язык",
+    "единство",
+    "развитие",
+    "институты",
+    "мониторинг",
+    "доверие",
+    "қоғамдық",
+    "келісім",
+    "ұлттық",
+    "бірлік",
+    "тіл",
+    "мәдениет",
+    "Қазақстан",
+    "халқы",
+    "әлеуметтік",
+    "өзара",
+    "түсіністік",
+]
 TARGETS = {"html": 1.0, "docx": 3.0, "pdf": 15.0}
 
 
@@ -51,8 +78,9 @@ def build():
     for i in range(100):
         body = "\n\n".join(paragraph(rng) for _ in range(rng.randint(4, 8)))
         parent = parents[-1] if parents and i % 4 else None
-        section = services.section_create(concept=concept, heading=f"Раздел {i + 1}", body=body, parent=parent,
-                                          user=user)
+        section = services.section_create(
+            concept=concept, heading=f"Раздел {i + 1}", body=body, parent=parent, user=user
+        )
         if parent is None:
             parents.append(section)
     return concept
@@ -64,8 +92,11 @@ def main():
     size = sum(len(e.body.encode()) for e in snapshot.entries)
     print(f"Concept: {len(snapshot.entries)} sections, {size / 1024:.0f} KB of text")
     print(f"{'format':<6} {'median':>9} {'target':>8} {'ratio':>6}")
-    for fmt, render, runs in (("html", exports.export_html, 5), ("docx", exports.export_docx, 3),
-                              ("pdf", exports.export_pdf, 2)):
+    for fmt, render, runs in (
+        ("html", exports.export_html, 5),
+        ("docx", exports.export_docx, 3),
+        ("pdf", exports.export_pdf, 2),
+    ):
         times = []
         for _ in range(runs):
             start = time.perf_counter()

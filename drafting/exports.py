@@ -39,9 +39,14 @@ def export_html(snapshot: DocumentSnapshot, *, for_pdf: bool = False, request=No
         fonts = {key: Path(finders.find(path)).as_uri() for key, path in FONT_FILES.items()}
     return render_to_string(
         "drafting/export_document.html",
-        {"doc": snapshot, "sections": _sections_html(snapshot), "for_pdf": for_pdf, "fonts": fonts,
-         "appendix_changes": [change_label(c) for c in snapshot.changes],
-         "appendix_proposals": [proposal_label(p) for p in snapshot.merged_proposals]},
+        {
+            "doc": snapshot,
+            "sections": _sections_html(snapshot),
+            "for_pdf": for_pdf,
+            "fonts": fonts,
+            "appendix_changes": [change_label(c) for c in snapshot.changes],
+            "appendix_proposals": [proposal_label(p) for p in snapshot.merged_proposals],
+        },
         request=request,
     )
 
@@ -53,9 +58,17 @@ def export_pdf(snapshot: DocumentSnapshot) -> bytes:
 
 
 def export_markdown(snapshot: DocumentSnapshot) -> str:
-    lines = [f"# {snapshot.concept.title}", "", f"**{snapshot.name}** · {snapshot.date:%Y-%m-%d}", "",
-             _("Working Group on the Concept of state policy in interethnic relations · "
-               "Kazakhstan Institute for Strategic Studies"), ""]
+    lines = [
+        f"# {snapshot.concept.title}",
+        "",
+        f"**{snapshot.name}** · {snapshot.date:%Y-%m-%d}",
+        "",
+        _(
+            "Working Group on the Concept of state policy in interethnic relations · "
+            "Kazakhstan Institute for Strategic Studies"
+        ),
+        "",
+    ]
     if not snapshot.entries:
         lines += [_("This document is empty: the Concept has no sections yet."), ""]
     for entry in snapshot.entries:
@@ -80,8 +93,11 @@ def _appendix_lines(snapshot: DocumentSnapshot) -> list[str]:
     lines = [f"## {_('Appendix: changes since the previous edition')}", ""]
     if snapshot.previous is None:
         return lines + [_("This is the first edition; there is no earlier one to compare with."), ""]
-    lines += [_("Compared with “%(name)s” (%(date)s).") % {
-        "name": snapshot.previous.name, "date": f"{snapshot.previous.created_at:%Y-%m-%d}"}, ""]
+    lines += [
+        _("Compared with “%(name)s” (%(date)s).")
+        % {"name": snapshot.previous.name, "date": f"{snapshot.previous.created_at:%Y-%m-%d}"},
+        "",
+    ]
     for change in snapshot.changes:
         lines.append(f"- {change_label(change)}")
     if not snapshot.changes:
@@ -106,16 +122,20 @@ def change_label(change) -> str:
     if change.moved:
         parts.append(_("moved from %(old)s") % {"old": change.old.number})
     if change.diff_html is not None:
-        parts.append(_("text changed (revision %(old)s → %(new)s)") % {"old": change.old.version,
-                                                                       "new": change.new.version})
+        parts.append(
+            _("text changed (revision %(old)s → %(new)s)") % {"old": change.old.version, "new": change.new.version}
+        )
     return f"{entry.number} {entry.heading}: {', '.join(parts)}"
 
 
 def proposal_label(proposal) -> str:
     author = getattr(proposal.author, "expert", None)
     label = _("#%(pk)s “%(title)s” by %(author)s, merged as revision %(version)s of “%(section)s”") % {
-        "pk": proposal.pk, "title": proposal.title, "author": author.full_name if author else proposal.author,
-        "version": proposal.merged_version, "section": proposal.section.heading if proposal.section else "—",
+        "pk": proposal.pk,
+        "title": proposal.title,
+        "author": author.full_name if author else proposal.author,
+        "version": proposal.merged_version,
+        "section": proposal.section.heading if proposal.section else "—",
     }
     if proposal.agreed_meeting_id:
         label += " " + _("(agreed at “%(meeting)s”)") % {"meeting": proposal.agreed_meeting.title}
@@ -135,9 +155,12 @@ def export_docx(snapshot: DocumentSnapshot) -> bytes:
         style.font.name = "DejaVu Serif"
     title = document.add_paragraph(snapshot.concept.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in (snapshot.name, f"{snapshot.date:%d.%m.%Y}",
-                 _("Working Group on the Concept of state policy in interethnic relations"),
-                 _("Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan")):
+    for line in (
+        snapshot.name,
+        f"{snapshot.date:%d.%m.%Y}",
+        _("Working Group on the Concept of state policy in interethnic relations"),
+        _("Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan"),
+    ):
         document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 

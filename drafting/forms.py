@@ -114,7 +114,10 @@ class NewSectionProposalForm(forms.Form):
     title = ProposalForm.base_fields["title"]
     heading = forms.CharField(label=_("Heading of the new section"), max_length=300)
     parent = forms.ModelChoiceField(
-        label=_("Place"), queryset=Section.objects.none(), required=False, empty_label=_("Top level"),
+        label=_("Place"),
+        queryset=Section.objects.none(),
+        required=False,
+        empty_label=_("Top level"),
         help_text=_("The new section would go at the end of this section's sub-sections."),
     )
     text = ProposalForm.base_fields["text"]
@@ -132,7 +135,10 @@ class NewSectionProposalForm(forms.Form):
 class PositionForm(forms.Form):
     stance = forms.ChoiceField(label=_("Your position"), choices=Position.Stance.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        required=False,
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you object."),
     )
 
@@ -145,11 +151,15 @@ class PositionForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Comment"), max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Comment"),
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown."),
     )
     quote = forms.CharField(
-        label=_("Quote from the section (optional)"), required=False, max_length=2000,
+        label=_("Quote from the section (optional)"),
+        required=False,
+        max_length=2000,
         help_text=_("Copy the passage you are commenting on; the comment stays linked to it as the text changes."),
     )
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -157,14 +167,18 @@ class CommentForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for the rejection"), max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason for the rejection"),
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to the author."),
     )
 
 
 class MergeForm(forms.Form):
     text = forms.CharField(
-        label=_("Resulting text"), strip=False, max_length=settings.SECTION_MAX_CHARS,
+        label=_("Resulting text"),
+        strip=False,
+        max_length=settings.SECTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"class": "editor", "rows": 20}),
     )
     planned_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -174,10 +188,12 @@ class MergeForm(forms.Form):
 
 
 class EditionForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200,
-                           help_text=_("For example “Draft 0.3 for the meeting of 12 June”."))
-    note = forms.CharField(label=_("Note"), required=False, max_length=COMMENT_MAX_CHARS,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(
+        label=_("Name"), max_length=200, help_text=_("For example “Draft 0.3 for the meeting of 12 June”.")
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def validate_http_url(value: str) -> None:
@@ -188,15 +204,20 @@ def validate_http_url(value: str) -> None:
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(
-        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("A meeting that already took place can be recorded too."),
     )
-    video_url = forms.CharField(label=_("Videoconference link"), required=False, max_length=500,
-                                validators=[validate_http_url])
-    agenda_note = forms.CharField(label=_("Agenda notes"), required=False, max_length=COMMENT_MAX_CHARS,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    video_url = forms.CharField(
+        label=_("Videoconference link"), required=False, max_length=500, validators=[validate_http_url]
+    )
+    agenda_note = forms.CharField(
+        label=_("Agenda notes"), required=False, max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
     proposals = forms.ModelMultipleChoiceField(
-        label=_("Open disagreements for the agenda"), required=False, queryset=Proposal.objects.none(),
+        label=_("Open disagreements for the agenda"),
+        required=False,
+        queryset=Proposal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
     edition = forms.ModelChoiceField(label=_("The draft discussed"), required=False, queryset=Edition.objects.none())
@@ -217,8 +238,12 @@ class MeetingRecordForm(forms.Form):
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attendance"), required=False, queryset=Expert.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    minutes = forms.CharField(label=_("Minutes (Markdown)"), required=False, max_length=settings.SECTION_MAX_CHARS,
-                              widget=forms.Textarea(attrs={"rows": 10}))
+    minutes = forms.CharField(
+        label=_("Minutes (Markdown)"),
+        required=False,
+        max_length=settings.SECTION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
     edition = forms.ModelChoiceField(label=_("The draft discussed"), required=False, queryset=Edition.objects.none())
 
     def __init__(self, *args, concept, **kwargs):
@@ -229,6 +254,7 @@ class MeetingRecordForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     proposal = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[
-        c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.PENDING])
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.PENDING]
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=COMMENT_MAX_CHARS)

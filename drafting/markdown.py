@@ -28,8 +28,29 @@ from bleach.linkifier import LinkifyFilter
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "h2", "h3", "h4", "ul", "ol", "li", "em", "strong", "code", "pre",
-     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "a", "hr"}
+    {
+        "p",
+        "br",
+        "h2",
+        "h3",
+        "h4",
+        "ul",
+        "ol",
+        "li",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "a",
+        "hr",
+    }
 )
 ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -55,9 +76,7 @@ def _set_rel(attrs: dict, new: bool) -> dict | None:
     return attrs
 
 
-_linkify = partial(
-    LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False
-)
+_linkify = partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
 
 
 def _new_markdown() -> markdown.Markdown:

@@ -140,10 +140,12 @@ class ProposalQuerySet(models.QuerySet):
             supports=models.Count("positions", filter=Q(positions__stance=Position.Stance.SUPPORT)),
             live_withs=models.Count("positions", filter=Q(positions__stance=Position.Stance.LIVE_WITH)),
             objections=models.Count("positions", filter=Q(positions__stance=Position.Stance.OBJECT)),
-            supports_scientific=models.Count("positions", filter=Q(
-                positions__stance__in=accepting, positions__expert__bloc=Expert.Bloc.SCIENTIFIC)),
-            supports_practitioner=models.Count("positions", filter=Q(
-                positions__stance__in=accepting, positions__expert__bloc=Expert.Bloc.PRACTITIONER)),
+            supports_scientific=models.Count(
+                "positions", filter=Q(positions__stance__in=accepting, positions__expert__bloc=Expert.Bloc.SCIENTIFIC)
+            ),
+            supports_practitioner=models.Count(
+                "positions", filter=Q(positions__stance__in=accepting, positions__expert__bloc=Expert.Bloc.PRACTITIONER)
+            ),
         )
 
 
@@ -208,7 +210,11 @@ class Proposal(models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     merged_version = models.PositiveIntegerField(_("revision produced"), null=True, blank=True)
     agreed_meeting = models.ForeignKey(
-        "drafting.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "drafting.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("agreed at the meeting"),
     )
 
@@ -296,7 +302,9 @@ class Position(models.Model):
         LIVE_WITH = "live_with", _("Can live with it")
         OBJECT = "object", _("Object")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="positions", verbose_name=_("proposal"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="positions", verbose_name=_("proposal")
+    )
     expert = models.ForeignKey(
         "members.Expert", on_delete=models.PROTECT, related_name="positions", verbose_name=_("expert")
     )
@@ -312,9 +320,7 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         constraints = [
             models.UniqueConstraint(fields=["proposal", "expert"], name="one_position_per_expert"),
-            models.CheckConstraint(
-                condition=~Q(stance="object") | ~Q(reason=""), name="objection_has_reason"
-            ),
+            models.CheckConstraint(condition=~Q(stance="object") | ~Q(reason=""), name="objection_has_reason"),
         ]
 
     def __str__(self):
@@ -384,10 +390,13 @@ class Edition(models.Model):
     the text itself stays in the history table, never copied."""
 
     concept = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="editions", verbose_name=_("concept"))
-    name = models.CharField(_("name"), max_length=200, help_text=_("For example “Draft 0.3 for the meeting of 12 June”."))
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("For example “Draft 0.3 for the meeting of 12 June”.")
+    )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("frozen by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("frozen by")
+    )
     created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -433,10 +442,17 @@ class Meeting(models.Model):
     agenda_note = models.TextField(_("agenda notes"), blank=True)
     minutes = models.TextField(_("minutes (Markdown)"), blank=True)
     minutes_html = models.TextField(editable=False, blank=True)
-    attendees = models.ManyToManyField("members.Expert", blank=True, related_name="meetings",
-                                       verbose_name=_("attendance"))
-    edition = models.ForeignKey(Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
-                                verbose_name=_("the draft discussed"))
+    attendees = models.ManyToManyField(
+        "members.Expert", blank=True, related_name="meetings", verbose_name=_("attendance")
+    )
+    edition = models.ForeignKey(
+        Edition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("the draft discussed"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

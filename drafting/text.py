@@ -364,7 +364,7 @@ def merge_three_way(base: str, current: str, mine: str) -> MergeResult:
     words, and different insertions at the same point, are conflicts. When only one side
     changed anything, or both made the same change (a double submit), the result is that change.
     """
-    if mine == current or mine == base:
+    if mine in (current, base):
         return MergeResult(current, ())
     if current == base:
         return MergeResult(mine, ())
@@ -418,7 +418,7 @@ def _merge3(base: list[str], current: list[str], mine: list[str]) -> Iterator[tu
 # --- Attribution ------------------------------------------------------------------------------
 
 
-def attribute_paragraphs(revisions: Sequence[tuple[str, T]]) -> list[tuple[str, T]]:
+def attribute_paragraphs[T](revisions: Sequence[tuple[str, T]]) -> list[tuple[str, T]]:
     """Credit each paragraph of the last revision to the revision that last changed it.
 
     ``revisions`` are (text, origin), oldest first. Between consecutive revisions, paragraphs that
@@ -432,7 +432,7 @@ def attribute_paragraphs(revisions: Sequence[tuple[str, T]]) -> list[tuple[str, 
     return attributed
 
 
-def attribute_step(previous: Sequence[tuple[str, T]], text: str, origin: T) -> list[tuple[str, T]]:
+def attribute_step[T](previous: Sequence[tuple[str, T]], text: str, origin: T) -> list[tuple[str, T]]:
     """Attribute the paragraphs of ``text``, given the attributed paragraphs of the revision before.
 
     Paragraphs equal to one of the previous revision (matched in order) keep their origin; the
@@ -475,7 +475,7 @@ def changed_spans(current: str, proposed: str) -> list[tuple[int, int]]:
     return merged
 
 
-def overlapping_pairs(spans_by_key: dict[T, list[tuple[int, int]]]) -> list[tuple[T, T]]:
+def overlapping_pairs[T](spans_by_key: dict[T, list[tuple[int, int]]]) -> list[tuple[T, T]]:
     """The pairs of keys whose changed stretches overlap or touch, in one sweep over the stretches.
 
     Two changes touch when nothing unchanged separates them, as in a three-way merge, where two
@@ -484,9 +484,7 @@ def overlapping_pairs(spans_by_key: dict[T, list[tuple[int, int]]]) -> list[tupl
     number of pairs of proposals.
     """
     events = sorted(
-        (start, end, order, key)
-        for order, (key, spans) in enumerate(spans_by_key.items())
-        for start, end in spans
+        (start, end, order, key) for order, (key, spans) in enumerate(spans_by_key.items()) for start, end in spans
     )
     order_of = {key: order for order, key in enumerate(spans_by_key)}
     active: list[tuple[int, int, T]] = []  # (end, order, key) of stretches still open

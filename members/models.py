@@ -62,9 +62,7 @@ class Expert(models.Model):
         verbose_name=_("organisation"),
     )
     bloc = models.CharField(_("bloc"), max_length=16, choices=Bloc.choices)
-    on_national_council = models.BooleanField(
-        _("member of the National Council on Public Trust"), default=False
-    )
+    on_national_council = models.BooleanField(_("member of the National Council on Public Trust"), default=False)
     role = models.CharField(_("role in the group"), max_length=16, choices=Role.choices, default=Role.EXPERT)
     is_active = models.BooleanField(_("active"), default=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)

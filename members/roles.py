@@ -27,9 +27,16 @@ COORDINATOR_PERMISSIONS = EXPERT_PERMISSIONS + [
 
 # Staff review records and their history in the admin (and may correct or revert them there).
 STAFF_MODELS = [
-    "drafting.concept", "drafting.section", "drafting.proposal", "drafting.comment", "drafting.position",
-    "drafting.edition", "drafting.meeting", "drafting.agendaitem",
-    "members.organisation", "members.expert",
+    "drafting.concept",
+    "drafting.section",
+    "drafting.proposal",
+    "drafting.comment",
+    "drafting.position",
+    "drafting.edition",
+    "drafting.meeting",
+    "drafting.agendaitem",
+    "members.organisation",
+    "members.expert",
 ]
 STAFF_PERMISSIONS = [
     f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in STAFF_MODELS for action in ("view", "change")

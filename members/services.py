@@ -14,8 +14,16 @@ from members.models import Expert, Organisation
 from members.roles import COORDINATOR_GROUP, EXPERT_GROUP, group_for_role
 
 ROSTER_COLUMNS = [
-    "username", "full_name", "position", "organisation", "organisation_kind",
-    "bloc", "on_national_council", "role", "email", "joined_on",
+    "username",
+    "full_name",
+    "position",
+    "organisation",
+    "organisation_kind",
+    "bloc",
+    "on_national_council",
+    "role",
+    "email",
+    "joined_on",
 ]
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
@@ -74,9 +82,17 @@ def _parse_row(line: int, raw: dict) -> RosterRow:
     except ValueError:
         fail("joined_on must be a date like 2020-06-12")
     return RosterRow(
-        line=line, username=row["username"], full_name=row["full_name"], position=row["position"],
-        organisation=row["organisation"], organisation_kind=kind, bloc=row["bloc"],
-        on_national_council=council in YES, role=row["role"], email=row["email"], joined_on=joined_on,
+        line=line,
+        username=row["username"],
+        full_name=row["full_name"],
+        position=row["position"],
+        organisation=row["organisation"],
+        organisation_kind=kind,
+        bloc=row["bloc"],
+        on_national_council=council in YES,
+        role=row["role"],
+        email=row["email"],
+        joined_on=joined_on,
     )
 
 
@@ -89,8 +105,9 @@ def parse_roster(text: str) -> list[RosterRow]:
     for raw in reader:
         row = _parse_row(reader.line_num, raw)
         if row.username in seen:
-            raise RosterError(f"Line {row.line} ({row.full_name}): username “{row.username}” appears twice. "
-                              "Nothing was imported.")
+            raise RosterError(
+                f"Line {row.line} ({row.full_name}): username “{row.username}” appears twice. Nothing was imported."
+            )
         seen.add(row.username)
         rows.append(row)
     return rows
@@ -117,8 +134,13 @@ def roster_import(*, text: str, reason: str = "Imported from the roster") -> tup
             user.save()
         expert = Expert.objects.filter(user=user).first() or Expert(user=user)
         values = {
-            "full_name": row.full_name, "position": row.position, "organisation": organisation, "bloc": row.bloc,
-            "on_national_council": row.on_national_council, "role": row.role, "joined_on": row.joined_on,
+            "full_name": row.full_name,
+            "position": row.position,
+            "organisation": organisation,
+            "bloc": row.bloc,
+            "on_national_council": row.on_national_council,
+            "role": row.role,
+            "joined_on": row.joined_on,
             "is_active": True,
         }
         if expert.pk and all(getattr(expert, key) == value for key, value in values.items()):

@@ -40,22 +40,43 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
         # A row without stored attribution: the same result, from the whole history.
         walked = attribute_paragraphs(section.history.order_by("history_id").values_list("body", "version"))
         origins = [version for _paragraph, version in walked]
-    rows = (
-        section.history.filter(version__in=set(origins))
-        .values_list(
-            "version", "history_date", "change_kind", "history_change_reason", "proposal_id",
-            "history_user__username", "history_user__expert__full_name",
-            "proposal__author__username", "proposal__author__expert__full_name",
-            "proposal__agreed_meeting__title", "proposal__agreed_meeting__starts_at",
-        )
+    rows = section.history.filter(version__in=set(origins)).values_list(
+        "version",
+        "history_date",
+        "change_kind",
+        "history_change_reason",
+        "proposal_id",
+        "history_user__username",
+        "history_user__expert__full_name",
+        "proposal__author__username",
+        "proposal__author__expert__full_name",
+        "proposal__agreed_meeting__title",
+        "proposal__agreed_meeting__starts_at",
     )
     by_version = {
         version: Origin(
-            version=version, user_name=full_name or username or "", date=date, kind=kind, reason=reason or "",
-            proposal_id=proposal_id, proposal_author=(author_name or author_username) if proposal_id else None,
-            meeting_title=meeting_title, meeting_date=meeting_date,
+            version=version,
+            user_name=full_name or username or "",
+            date=date,
+            kind=kind,
+            reason=reason or "",
+            proposal_id=proposal_id,
+            proposal_author=(author_name or author_username) if proposal_id else None,
+            meeting_title=meeting_title,
+            meeting_date=meeting_date,
         )
-        for (version, date, kind, reason, proposal_id, username, full_name, author_username, author_name,
-             meeting_title, meeting_date) in rows
+        for (
+            version,
+            date,
+            kind,
+            reason,
+            proposal_id,
+            username,
+            full_name,
+            author_username,
+            author_name,
+            meeting_title,
+            meeting_date,
+        ) in rows
     }
     return [AttributedParagraph(text, by_version[version]) for text, version in zip(paragraphs, origins, strict=True)]

@@ -27,7 +27,7 @@ def comment_threads(*, section: Section | None = None, proposal: Proposal | None
         if c.quote and section is not None:
             node.anchor = locate_anchor(section.body, Anchor(c.quote, c.quote_prefix, c.quote_suffix))
             if node.anchor.found:
-                node.current_passage = section.body[node.anchor.start:node.anchor.end]
+                node.current_passage = section.body[node.anchor.start : node.anchor.end]
         (nodes[c.parent_id].replies if c.parent_id in nodes else roots).append(node)
     return roots
 
@@ -50,13 +50,19 @@ class SectionBoard:
 def section_board(section: Section) -> SectionBoard:
     """A section's open proposals, open objections and threads, in a fixed number of queries."""
     proposals = list(
-        Proposal.objects.open().filter(section=section).with_stance_counts().select_related("author__expert")
+        Proposal.objects.open()
+        .filter(section=section)
+        .with_stance_counts()
+        .select_related("author__expert")
         .order_by("created_at")
     )
     objections = list(
         Position.objects.filter(
-            proposal__section=section, stance=Position.Stance.OBJECT,
+            proposal__section=section,
+            stance=Position.Stance.OBJECT,
             proposal__status__in=ProposalQuerySet.OPEN_STATUSES,
-        ).select_related("expert", "proposal").order_by("-updated_at")
+        )
+        .select_related("expert", "proposal")
+        .order_by("-updated_at")
     )
     return SectionBoard(proposals, objections, comment_threads(section=section))

@@ -29,15 +29,21 @@ def dashboard(concept: Concept, user) -> Dashboard:
     waiting = []
     if expert is not None:
         waiting = list(
-            Proposal.objects.open().for_concept(concept).exclude(author=user).exclude(positions__expert=expert)
-            .select_related("author__expert", "section").order_by("created_at")[:20]
+            Proposal.objects.open()
+            .for_concept(concept)
+            .exclude(author=user)
+            .exclude(positions__expert=expert)
+            .select_related("author__expert", "section")
+            .order_by("created_at")[:20]
         )
     return Dashboard(
         sections=Section.objects.current().filter(concept=concept).count(),
         open_proposals=Proposal.objects.open().for_concept(concept).count(),
         open_objections=Position.objects.filter(
-            proposal__concept=concept, stance=Position.Stance.OBJECT,
-            proposal__status__in=ProposalQuerySet.OPEN_STATUSES).count(),
+            proposal__concept=concept,
+            stance=Position.Stance.OBJECT,
+            proposal__status__in=ProposalQuerySet.OPEN_STATUSES,
+        ).count(),
         waiting_for_me=waiting,
         last_edition=concept.editions.select_related("created_by__expert").order_by("-created_at").first(),
         next_meeting=concept.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
@@ -51,7 +57,8 @@ def activity_feed(user, *, limit: int = 100):
         Activity.objects.select_related("actor__expert", "section", "proposal").order_by("-created_at", "-pk")[:limit]
     )
     notices = list(
-        Notice.objects.filter(recipient=user).select_related("activity__actor__expert", "activity__proposal")
+        Notice.objects.filter(recipient=user)
+        .select_related("activity__actor__expert", "activity__proposal")
         .order_by("-activity__created_at")[:50]
     )
     return activities, notices

@@ -42,8 +42,9 @@ def edition_entries(edition: Edition) -> list[DocEntry]:
 def draft_entries(concept: Concept) -> list[DocEntry]:
     """The current draft in the same shape as an edition (one query)."""
     return [
-        DocEntry(n.section.pk, n.section.version, n.number, n.depth, n.section.heading, n.section.parent_id,
-                 n.section.body)
+        DocEntry(
+            n.section.pk, n.section.version, n.number, n.depth, n.section.heading, n.section.parent_id, n.section.body
+        )
         for n in flatten(concept_outline(concept, with_body=True))
     ]
 
@@ -73,14 +74,21 @@ def compare_documents(old: list[DocEntry], new: list[DocEntry]) -> list[SectionC
             changes.append(SectionChange("added", None, entry, diff_html=compare_texts("", entry.body).inline_html))
             continue
         text_changed = before.body != entry.body
-        changes.append(SectionChange(
-            "changed" if text_changed or before.heading != entry.heading or before.number != entry.number
-            or before.parent_id != entry.parent_id else "unchanged",
-            before, entry,
-            renamed=before.heading != entry.heading,
-            moved=before.number != entry.number or before.parent_id != entry.parent_id,
-            diff_html=compare_texts(before.body, entry.body).inline_html if text_changed else None,
-        ))
+        changes.append(
+            SectionChange(
+                "changed"
+                if text_changed
+                or before.heading != entry.heading
+                or before.number != entry.number
+                or before.parent_id != entry.parent_id
+                else "unchanged",
+                before,
+                entry,
+                renamed=before.heading != entry.heading,
+                moved=before.number != entry.number or before.parent_id != entry.parent_id,
+                diff_html=compare_texts(before.body, entry.body).inline_html if text_changed else None,
+            )
+        )
     changes += [SectionChange("removed", e, None) for e in old if e.section_id not in new_ids]
     return changes
 
@@ -98,7 +106,8 @@ def previous_edition(concept: Concept, edition: Edition | None) -> Edition | Non
     editions = concept.editions.order_by("-created_at", "-pk")
     if edition is not None:
         editions = editions.filter(created_at__lt=edition.created_at) | editions.filter(
-            created_at=edition.created_at, pk__lt=edition.pk)
+            created_at=edition.created_at, pk__lt=edition.pk
+        )
     return editions.first()
 
 
@@ -132,8 +141,9 @@ def document_snapshot(concept: Concept, edition: Edition | None = None) -> Docum
         changes, merged = [], []
     else:
         changes = [c for c in compare_documents(edition_entries(previous), entries) if c.kind != "unchanged"]
-        merged = Proposal.objects.for_concept(concept).filter(status=Proposal.Status.MERGED,
-                                                              decided_at__gt=previous.created_at)
+        merged = Proposal.objects.for_concept(concept).filter(
+            status=Proposal.Status.MERGED, decided_at__gt=previous.created_at
+        )
         if edition:
             merged = merged.filter(decided_at__lte=edition.created_at)
         merged = list(merged.select_related("author__expert", "section", "agreed_meeting").order_by("decided_at"))

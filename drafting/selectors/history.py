@@ -87,8 +87,9 @@ def compare_texts(old_text: str, new_text: str) -> TextComparison:
     labels = {"removed_label": gettext("removed: "), "added_label": gettext("added: ")}
     old_html, new_html = render_side_by_side(chunks, **labels)
     # text.py escapes every token and adds only <del>/<ins> marks.
-    return TextComparison(chunks, mark_safe(render_inline_diff(chunks, **labels)), mark_safe(old_html),
-                          mark_safe(new_html))
+    return TextComparison(
+        chunks, mark_safe(render_inline_diff(chunks, **labels)), mark_safe(old_html), mark_safe(new_html)
+    )
 
 
 def section_comparison(old, new) -> Comparison:
@@ -96,6 +97,13 @@ def section_comparison(old, new) -> Comparison:
     texts = compare_texts(old.body, new.body)
     added, removed = diff_stats(texts.chunks)
     return Comparison(
-        old, new, texts.chunks, texts.inline_html, texts.old_html, texts.new_html, added, removed,
+        old,
+        new,
+        texts.chunks,
+        texts.inline_html,
+        texts.old_html,
+        texts.new_html,
+        added,
+        removed,
         old.heading != new.heading,
     )

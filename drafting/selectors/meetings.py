@@ -9,13 +9,15 @@ from drafting.models import AgendaItem, Comment, Concept, Meeting, Proposal
 def disagreements(concept: Concept):
     """Open proposals with objections or unresolved threads: candidates for a meeting's agenda."""
     unresolved = Comment.objects.filter(proposal=OuterRef("pk"), parent__isnull=True, is_resolved=False)
-    section_unresolved = Comment.objects.filter(section=OuterRef("section_id"), parent__isnull=True,
-                                                is_resolved=False)
+    section_unresolved = Comment.objects.filter(section=OuterRef("section_id"), parent__isnull=True, is_resolved=False)
     return (
-        Proposal.objects.open().for_concept(concept).with_stance_counts()
+        Proposal.objects.open()
+        .for_concept(concept)
+        .with_stance_counts()
         .annotate(has_threads=Exists(unresolved) | Exists(section_unresolved))
         .filter(Q(objections__gt=0) | Q(has_threads=True))
-        .select_related("author__expert", "section").order_by("created_at")
+        .select_related("author__expert", "section")
+        .order_by("created_at")
     )
 
 

@@ -16,9 +16,7 @@ from drafting.text import MergeResult, changed_spans, merge_three_way, overlappi
 
 def proposal_with_relations(pk: int) -> Proposal:
     return get_object_or_404(
-        Proposal.objects.select_related(
-            "section", "concept", "new_parent", "author__expert", "decided_by__expert"
-        ),
+        Proposal.objects.select_related("section", "concept", "new_parent", "author__expert", "decided_by__expert"),
         pk=pk,
     )
 
@@ -49,9 +47,12 @@ def proposal_comparison(proposal: Proposal) -> ProposalComparison:
 
 def proposal_list(concept: Concept):
     """Every proposal of the Concept, newest first, with stance counts (one query)."""
-    return Proposal.objects.for_concept(concept).with_stance_counts().select_related(
-        "author__expert", "section"
-    ).order_by("-created_at", "-pk")
+    return (
+        Proposal.objects.for_concept(concept)
+        .with_stance_counts()
+        .select_related("author__expert", "section")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,11 @@ def merge_queue(concept: Concept) -> list[QueueGroup]:
     the proposals shown.
     """
     proposals = list(
-        Proposal.objects.open().for_concept(concept).with_stance_counts()
-        .select_related("author__expert", "section", "new_parent").order_by("created_at")
+        Proposal.objects.open()
+        .for_concept(concept)
+        .with_stance_counts()
+        .select_related("author__expert", "section", "new_parent")
+        .order_by("created_at")
     )
     wanted = [Q(id=p.section_id, version=p.base_version) for p in proposals if p.section_id]
     base_texts = {}

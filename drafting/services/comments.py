@@ -14,8 +14,15 @@ MAX_THREAD_DEPTH = 3
 
 
 @transaction.atomic
-def comment_add(*, author, body: str, section: Section | None = None, proposal: Proposal | None = None,
-                parent: Comment | None = None, quote: str = "") -> Comment:
+def comment_add(
+    *,
+    author,
+    body: str,
+    section: Section | None = None,
+    proposal: Proposal | None = None,
+    parent: Comment | None = None,
+    quote: str = "",
+) -> Comment:
     """Add a comment or a reply. A quote on a section is anchored to the passage (W3C TextQuoteSelector)."""
     if parent is not None:
         section, proposal = parent.section, parent.proposal
@@ -23,12 +30,14 @@ def comment_add(*, author, body: str, section: Section | None = None, proposal: 
         while ancestor.parent_id:
             depth, ancestor = depth + 1, ancestor.parent
         if depth >= MAX_THREAD_DEPTH:
-            raise ValidationError(_("Replies go at most %(n)s levels deep; reply higher up the thread.") % {
-                "n": MAX_THREAD_DEPTH})
+            raise ValidationError(
+                _("Replies go at most %(n)s levels deep; reply higher up the thread.") % {"n": MAX_THREAD_DEPTH}
+            )
     if (section is None) == (proposal is None):
         raise ValidationError(_("A comment belongs to a section or to a proposal."))
-    comment = Comment(author=author, body=body, body_html=render_markdown(body), section=section,
-                      proposal=proposal, parent=parent)
+    comment = Comment(
+        author=author, body=body, body_html=render_markdown(body), section=section, proposal=proposal, parent=parent
+    )
     if quote.strip():
         if section is None:
             raise ValidationError(_("Only a comment on a section can quote its text."))
@@ -41,8 +50,14 @@ def comment_add(*, author, body: str, section: Section | None = None, proposal: 
     comment.save()
     target = proposal or section
     thread_authors = [parent.author] if parent is not None else []
-    record(author, Activity.Verb.COMMENTED, _("on “%(target)s”") % {"target": target}, section=section,
-            proposal=proposal, notify=thread_authors + ([proposal.author] if proposal else []))
+    record(
+        author,
+        Activity.Verb.COMMENTED,
+        _("on “%(target)s”") % {"target": target},
+        section=section,
+        proposal=proposal,
+        notify=thread_authors + ([proposal.author] if proposal else []),
+    )
     return comment
 
 

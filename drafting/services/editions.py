@@ -25,8 +25,14 @@ def edition_freeze(*, concept: Concept, name: str, note: str = "", user) -> Edit
     edition.save()
     EditionSection.objects.bulk_create(
         EditionSection(
-            edition=edition, section=node.section, version=node.section.version, position=index, number=node.number,
-            depth=node.depth, heading=node.section.heading, parent_id=node.section.parent_id,
+            edition=edition,
+            section=node.section,
+            version=node.section.version,
+            position=index,
+            number=node.number,
+            depth=node.depth,
+            heading=node.section.heading,
+            parent_id=node.section.parent_id,
         )
         for index, node in enumerate(flatten(concept_outline(concept)))
     )

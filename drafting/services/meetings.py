@@ -13,11 +13,27 @@ from drafting.services.revisions import lock_proposal, stamp
 
 
 @transaction.atomic
-def meeting_schedule(*, concept: Concept, user, title: str, starts_at, video_url: str = "", agenda_note: str = "",
-                     proposals=(), edition: Edition | None = None) -> Meeting:
+def meeting_schedule(
+    *,
+    concept: Concept,
+    user,
+    title: str,
+    starts_at,
+    video_url: str = "",
+    agenda_note: str = "",
+    proposals=(),
+    edition: Edition | None = None,
+) -> Meeting:
     """Schedule (or record, if it already took place) a meeting with proposals on its agenda."""
-    meeting = Meeting(concept=concept, title=title, starts_at=starts_at, video_url=video_url,
-                      agenda_note=agenda_note, edition=edition, created_by=user)
+    meeting = Meeting(
+        concept=concept,
+        title=title,
+        starts_at=starts_at,
+        video_url=video_url,
+        agenda_note=agenda_note,
+        edition=edition,
+        created_by=user,
+    )
     stamp(meeting, user, _("Scheduled"))
     meeting.save()
     for order, proposal in enumerate(proposals, start=1):
@@ -28,8 +44,9 @@ def meeting_schedule(*, concept: Concept, user, title: str, starts_at, video_url
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, user, attendees=None, minutes: str | None = None,
-                   edition: Edition | None = None) -> Meeting:
+def meeting_update(
+    *, meeting: Meeting, user, attendees=None, minutes: str | None = None, edition: Edition | None = None
+) -> Meeting:
     """Record attendance, minutes and the draft discussed."""
     locked = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
     if minutes is not None:
@@ -64,6 +81,7 @@ def meeting_record_outcome(*, meeting: Meeting, proposal: Proposal, outcome: str
         stamp(locked, user, _("Agreed at the meeting of %(date)s") % {"date": when})
         locked.save()
     elif outcome == AgendaItem.Outcome.REJECTED and proposal.is_open:
-        proposal_reject(proposal=proposal, decided_by=user,
-                        reason=note or _("Rejected at the meeting of %(date)s") % {"date": when})
+        proposal_reject(
+            proposal=proposal, decided_by=user, reason=note or _("Rejected at the meeting of %(date)s") % {"date": when}
+        )
     return item

@@ -10,7 +10,13 @@ from drafting.services.revisions import lock_section, next_order, save_revision
 
 @transaction.atomic
 def section_create(
-    *, concept: Concept, heading: str, body: str = "", parent: Section | None = None, user, reason: str = "",
+    *,
+    concept: Concept,
+    heading: str,
+    body: str = "",
+    parent: Section | None = None,
+    user,
+    reason: str = "",
     proposal=None,
 ) -> Section:
     """Add a section at the end of its parent (or of the top level)."""
@@ -63,8 +69,10 @@ def section_move(*, section: Section, direction: str, user) -> Section:
         if sibling.order != position * 10:
             sibling.order = position * 10
             reason = (
-                _("Moved up") if sibling.pk == moved.pk and direction == "up"
-                else _("Moved down") if sibling.pk == moved.pk
+                _("Moved up")
+                if sibling.pk == moved.pk and direction == "up"
+                else _("Moved down")
+                if sibling.pk == moved.pk
                 else _("Renumbered: “%(heading)s” moved") % {"heading": moved.heading}
             )
             save_revision(sibling, user=user, reason=reason, kind=RevisionKind.OUTLINE)
@@ -88,9 +96,7 @@ def section_reparent(*, section: Section, parent: Section | None, user) -> Secti
         return locked
     locked.parent = parent
     locked.order = next_order(locked.concept, parent)
-    reason = (
-        _("Moved under “%(parent)s”") % {"parent": parent.heading} if parent else _("Moved to the top level")
-    )
+    reason = _("Moved under “%(parent)s”") % {"parent": parent.heading} if parent else _("Moved to the top level")
     return save_revision(locked, user=user, reason=reason, kind=RevisionKind.OUTLINE)
 
 

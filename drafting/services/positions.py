@@ -31,9 +31,12 @@ def position_record(*, proposal: Proposal, expert, stance: str, reason: str = ""
     position.save()
     objecting = stance == Position.Stance.OBJECT
     record(
-        expert.user, Activity.Verb.OBJECTED if objecting else Activity.Verb.TOOK_POSITION,
-        _("%(stance)s on #%(pk)s “%(title)s”") % {
-            "stance": position.get_stance_display(), "pk": locked.pk, "title": locked.title},
-        section=locked.section, proposal=locked, notify=[locked.author] if objecting else (),
+        expert.user,
+        Activity.Verb.OBJECTED if objecting else Activity.Verb.TOOK_POSITION,
+        _("%(stance)s on #%(pk)s “%(title)s”")
+        % {"stance": position.get_stance_display(), "pk": locked.pk, "title": locked.title},
+        section=locked.section,
+        proposal=locked,
+        notify=[locked.author] if objecting else (),
     )
     return position

@@ -32,8 +32,9 @@ def require_open(proposal: Proposal, action: str) -> None:
 
 
 @transaction.atomic
-def proposal_create_amendment(*, section: Section, author, title: str, text: str, rationale: str,
-                              base_version: int) -> Proposal:
+def proposal_create_amendment(
+    *, section: Section, author, title: str, text: str, rationale: str, base_version: int
+) -> Proposal:
     """Propose a new wording for a section, remembering the revision it was written against."""
     locked = lock_section(section)
     if locked.is_retired:
@@ -43,36 +44,67 @@ def proposal_create_amendment(*, section: Section, author, title: str, text: str
     if text == revision_text(locked, base_version):
         raise ValidationError(_("The proposed text is the same as the section's text: change something first."))
     proposal = Proposal(
-        concept_id=locked.concept_id, kind=Proposal.Kind.AMENDMENT, section=locked, base_version=base_version,
-        title=title, text=text, rationale=rationale, author=author,
+        concept_id=locked.concept_id,
+        kind=Proposal.Kind.AMENDMENT,
+        section=locked,
+        base_version=base_version,
+        title=title,
+        text=text,
+        rationale=rationale,
+        author=author,
     )
     stamp(proposal, author, _("Proposed"))
     proposal.save()
-    record(author, Activity.Verb.PROPOSED, _("#%(pk)s “%(title)s” on “%(heading)s”") % {
-        "pk": proposal.pk, "title": title, "heading": locked.heading}, section=locked, proposal=proposal)
+    record(
+        author,
+        Activity.Verb.PROPOSED,
+        _("#%(pk)s “%(title)s” on “%(heading)s”") % {"pk": proposal.pk, "title": title, "heading": locked.heading},
+        section=locked,
+        proposal=proposal,
+    )
     return proposal
 
 
 @transaction.atomic
-def proposal_create_section(*, concept: Concept, author, title: str, heading: str, text: str, rationale: str,
-                            parent: Section | None) -> Proposal:
+def proposal_create_section(
+    *, concept: Concept, author, title: str, heading: str, text: str, rationale: str, parent: Section | None
+) -> Proposal:
     """Propose a new section, to be placed at the end of `parent` (or of the top level)."""
     if parent is not None and (parent.concept_id != concept.pk or parent.is_retired):
         raise ValidationError(_("A new section can only be placed under a current section of this Concept."))
     proposal = Proposal(
-        concept=concept, kind=Proposal.Kind.NEW_SECTION, new_parent=parent, heading=heading, title=title,
-        text=text, rationale=rationale, author=author,
+        concept=concept,
+        kind=Proposal.Kind.NEW_SECTION,
+        new_parent=parent,
+        heading=heading,
+        title=title,
+        text=text,
+        rationale=rationale,
+        author=author,
     )
     stamp(proposal, author, _("Proposed"))
     proposal.save()
-    record(author, Activity.Verb.PROPOSED, _("#%(pk)s new section “%(heading)s”") % {
-        "pk": proposal.pk, "heading": heading}, proposal=proposal)
+    record(
+        author,
+        Activity.Verb.PROPOSED,
+        _("#%(pk)s new section “%(heading)s”") % {"pk": proposal.pk, "heading": heading},
+        proposal=proposal,
+    )
     return proposal
 
 
 @transaction.atomic
-def proposal_update(*, proposal: Proposal, user, title: str, text: str, rationale: str, heading: str = "",
-                    parent: Section | None = None, base_version: int | None = None) -> Proposal:
+def proposal_update(
+    *,
+    proposal: Proposal,
+    user,
+    title: str,
+    text: str,
+    rationale: str,
+    heading: str = "",
+    parent: Section | None = None,
+    base_version: int | None = None,
+) -> Proposal:
     """The author revises their open proposal; the earlier wording stays in its history.
 
     `base_version` is the section revision the revised text was written against (the edit
@@ -95,8 +127,13 @@ def proposal_update(*, proposal: Proposal, user, title: str, text: str, rational
         locked.heading, locked.new_parent = heading or locked.heading, parent
     stamp(locked, user, _("Revised by the author"))
     locked.save()
-    record(user, Activity.Verb.REVISED, _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": title},
-            section=locked.section, proposal=locked)
+    record(
+        user,
+        Activity.Verb.REVISED,
+        _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": title},
+        section=locked.section,
+        proposal=locked,
+    )
     return locked
 
 
@@ -110,8 +147,13 @@ def proposal_withdraw(*, proposal: Proposal, user) -> Proposal:
     locked.decided_at = timezone.now()
     stamp(locked, user, _("Withdrawn by the author"))
     locked.save()
-    record(user, Activity.Verb.WITHDREW, _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": locked.title},
-            section=locked.section, proposal=locked)
+    record(
+        user,
+        Activity.Verb.WITHDREW,
+        _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": locked.title},
+        section=locked.section,
+        proposal=locked,
+    )
     return locked
 
 
@@ -126,9 +168,14 @@ def proposal_reject(*, proposal: Proposal, decided_by, reason: str) -> Proposal:
     locked.decided_by, locked.decided_at, locked.decision_reason = decided_by, timezone.now(), reason
     stamp(locked, decided_by, _("Rejected: %(reason)s") % {"reason": reason})
     locked.save()
-    record(decided_by, Activity.Verb.REJECTED, _("#%(pk)s “%(title)s”: %(reason)s") % {
-        "pk": locked.pk, "title": locked.title, "reason": reason}, section=locked.section, proposal=locked,
-        notify=[locked.author])
+    record(
+        decided_by,
+        Activity.Verb.REJECTED,
+        _("#%(pk)s “%(title)s”: %(reason)s") % {"pk": locked.pk, "title": locked.title, "reason": reason},
+        section=locked.section,
+        proposal=locked,
+        notify=[locked.author],
+    )
     return locked
 
 
@@ -141,8 +188,9 @@ class MergeOutcome:
 
 
 @transaction.atomic
-def proposal_merge(*, proposal: Proposal, merged_by, text: str | None = None,
-                   planned_version: int | None = None) -> MergeOutcome:
+def proposal_merge(
+    *, proposal: Proposal, merged_by, text: str | None = None, planned_version: int | None = None
+) -> MergeOutcome:
     """Apply a proposal to its section as a new revision credited to the proposal.
 
     `text` is what the coordinator approved (the merge preview, or their resolution of a
@@ -172,15 +220,19 @@ def proposal_merge(*, proposal: Proposal, merged_by, text: str | None = None,
             raise ValidationError(_("The merge form refers to a revision this section does not have."))
         merge = merge_three_way(revision_text(section, planned_version), section.body, text)
         if not merge.clean:
-            plan = MergePlan(locked_proposal, section.version, revision_text(section, planned_version), section.body,
-                             merge)
+            plan = MergePlan(
+                locked_proposal, section.version, revision_text(section, planned_version), section.body, merge
+            )
             return MergeOutcome("conflict", locked_proposal, section, plan)
         text = merge.text
 
     author = _author_name(locked_proposal.author)
     section.body = text
     save_revision(
-        section, user=merged_by, kind=RevisionKind.MERGE, proposal=locked_proposal,
+        section,
+        user=merged_by,
+        kind=RevisionKind.MERGE,
+        proposal=locked_proposal,
         reason=_("Merged proposal #%(pk)s by %(author)s") % {"pk": locked_proposal.pk, "author": author},
     )
     _mark_merged(locked_proposal, merged_by, section)
@@ -191,10 +243,14 @@ def proposal_merge(*, proposal: Proposal, merged_by, text: str | None = None,
 def _merge_new_section(proposal: Proposal, merged_by, text: str | None) -> MergeOutcome:
     parent = proposal.new_parent
     section = section_create(
-        concept=proposal.concept, heading=proposal.heading, body=proposal.text if text is None else text,
-        parent=parent if parent is not None and not parent.is_retired else None, user=merged_by, proposal=proposal,
-        reason=_("Merged proposal #%(pk)s by %(author)s") % {
-            "pk": proposal.pk, "author": _author_name(proposal.author)},
+        concept=proposal.concept,
+        heading=proposal.heading,
+        body=proposal.text if text is None else text,
+        parent=parent if parent is not None and not parent.is_retired else None,
+        user=merged_by,
+        proposal=proposal,
+        reason=_("Merged proposal #%(pk)s by %(author)s")
+        % {"pk": proposal.pk, "author": _author_name(proposal.author)},
     )
     proposal.section = section
     proposal.base_version = section.version
@@ -208,21 +264,36 @@ def _mark_merged(proposal: Proposal, merged_by, section: Section) -> None:
     proposal.merged_version = section.version
     stamp(proposal, merged_by, _("Merged as revision %(version)s") % {"version": section.version})
     proposal.save()
-    record(merged_by, Activity.Verb.MERGED, _("#%(pk)s “%(title)s” into “%(heading)s” (revision %(version)s)") % {
-        "pk": proposal.pk, "title": proposal.title, "heading": section.heading, "version": section.version},
-        section=section, proposal=proposal, notify=[proposal.author])
+    record(
+        merged_by,
+        Activity.Verb.MERGED,
+        _("#%(pk)s “%(title)s” into “%(heading)s” (revision %(version)s)")
+        % {"pk": proposal.pk, "title": proposal.title, "heading": section.heading, "version": section.version},
+        section=section,
+        proposal=proposal,
+        notify=[proposal.author],
+    )
 
 
 def _flag_alternatives(section: Section, *, merged: Proposal, user) -> None:
     """Open proposals on the same passage no longer apply cleanly: ask for review, never close them silently."""
-    others = Proposal.objects.select_for_update(no_key=True).filter(
-        section=section, status=Proposal.Status.OPEN
-    ).exclude(pk=merged.pk)
+    others = (
+        Proposal.objects.select_for_update(no_key=True)
+        .filter(section=section, status=Proposal.Status.OPEN)
+        .exclude(pk=merged.pk)
+    )
     for other in others:
         if merge_three_way(revision_text(section, other.base_version), section.body, other.text).clean:
             continue
         other.status = Proposal.Status.NEEDS_REVIEW
         stamp(other, user, _("Needs review: proposal #%(pk)s changed the same passage") % {"pk": merged.pk})
         other.save()
-        record(user, Activity.Verb.MERGED, _("#%(pk)s needs review against the new text of “%(heading)s”") % {
-            "pk": other.pk, "heading": section.heading}, section=section, proposal=other, notify=[other.author])
+        record(
+            user,
+            Activity.Verb.MERGED,
+            _("#%(pk)s needs review against the new text of “%(heading)s”")
+            % {"pk": other.pk, "heading": section.heading},
+            section=section,
+            proposal=other,
+            notify=[other.author],
+        )

@@ -45,8 +45,10 @@ def section_edit(*, section: Section, base_version: int, body: str, user, summar
         raise ValidationError(_("This section has been retired; it can no longer be edited."))
     if not 1 <= base_version <= locked.version:
         raise ValidationError(
-            _("The form refers to revision %(base)s, which this section does not have. Your text is kept below; "
-              "reload the section to start from its current revision %(current)s.")
+            _(
+                "The form refers to revision %(base)s, which this section does not have. Your text is kept below; "
+                "reload the section to start from its current revision %(current)s."
+            )
             % {"base": base_version, "current": locked.version}
         )
     if body == locked.body:
@@ -70,7 +72,10 @@ def section_edit(*, section: Section, base_version: int, body: str, user, summar
 
 def _edit_summary(section: Section, summary: str) -> str:
     return _("“%(heading)s”, revision %(version)s: %(summary)s") % {
-        "heading": section.heading, "version": section.version, "summary": summary}
+        "heading": section.heading,
+        "version": section.version,
+        "summary": summary,
+    }
 
 
 @transaction.atomic
@@ -83,7 +88,9 @@ def section_revert(*, section: Section, to_version: int, user) -> Section:
     locked.body = row.body
     locked.heading = row.heading
     return save_revision(
-        locked, user=user, reason=_("Reverted to revision %(version)s") % {"version": to_version},
+        locked,
+        user=user,
+        reason=_("Reverted to revision %(version)s") % {"version": to_version},
         kind=RevisionKind.REVERT,
     )
 
@@ -101,7 +108,9 @@ def section_admin_save(*, section: Section, user, reverting_to: int | None = Non
     section.version = lock_section(section).version
     if reverting_to is not None:
         return save_revision(
-            section, user=user, reason=_("Reverted to revision %(version)s") % {"version": reverting_to},
+            section,
+            user=user,
+            reason=_("Reverted to revision %(version)s") % {"version": reverting_to},
             kind=RevisionKind.REVERT,
         )
     return save_revision(section, user=user, reason=_("Changed in the admin"), kind=RevisionKind.EDIT)

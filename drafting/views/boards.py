@@ -13,8 +13,11 @@ from drafting.views.access import get_concept, get_section, require_perm
 @require_safe
 def section_board(request: HttpRequest, pk: int) -> HttpResponse:
     section = get_section(pk)
-    return render(request, "drafting/section_board.html",
-                  {"section": section, "board": selectors.section_board(section), "comment_form": CommentForm()})
+    return render(
+        request,
+        "drafting/section_board.html",
+        {"section": section, "board": selectors.section_board(section), "comment_form": CommentForm()},
+    )
 
 
 @require_safe

@@ -20,8 +20,9 @@ def _comment_redirect(comment: Comment):
     return redirect(f"{url}#comment-{comment.pk}")
 
 
-def _add_comment(request: HttpRequest, form: CommentForm, *, section: Section | None = None,
-                 proposal: Proposal | None = None) -> Comment | None:
+def _add_comment(
+    request: HttpRequest, form: CommentForm, *, section: Section | None = None, proposal: Proposal | None = None
+) -> Comment | None:
     """Add the comment the form describes; None when it cannot be added (the reason is on the form)."""
     if not form.is_valid():
         return None
@@ -32,8 +33,12 @@ def _add_comment(request: HttpRequest, form: CommentForm, *, section: Section | 
             raise Http404(_("That comment is not in this discussion."))
     try:
         comment = services.comment_add(
-            author=request.user, body=form.cleaned_data["body"], section=section, proposal=proposal,
-            parent=parent, quote=form.cleaned_data["quote"],
+            author=request.user,
+            body=form.cleaned_data["body"],
+            section=section,
+            proposal=proposal,
+            parent=parent,
+            quote=form.cleaned_data["quote"],
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -50,8 +55,12 @@ def section_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _add_comment(request, form, section=section)
     if comment is not None:
         return _comment_redirect(comment)
-    return render(request, "drafting/section_board.html",
-                  {"section": section, "board": selectors.section_board(section), "comment_form": form}, status=400)
+    return render(
+        request,
+        "drafting/section_board.html",
+        {"section": section, "board": selectors.section_board(section), "comment_form": form},
+        status=400,
+    )
 
 
 @require_POST
@@ -62,8 +71,12 @@ def proposal_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _add_comment(request, form, proposal=proposal)
     if comment is not None:
         return _comment_redirect(comment)
-    return render(request, "drafting/proposal_detail.html",
-                  proposal_page_context(request, proposal, comment_form=form), status=400)
+    return render(
+        request,
+        "drafting/proposal_detail.html",
+        proposal_page_context(request, proposal, comment_form=form),
+        status=400,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,8 +90,9 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         comment = services.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Comment updated; the earlier wording is kept in its history."))
         return _comment_redirect(comment)
-    return render(request, "drafting/comment_form.html", {"comment": comment, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request, "drafting/comment_form.html", {"comment": comment, "form": form}, status=400 if form.is_bound else 200
+    )
 
 
 @require_POST
@@ -87,8 +101,9 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if comment.author_id != request.user.pk and not request.user.has_perm("drafting.resolve_any_comment"):
         raise PermissionDenied(_("Only the author of the thread or a coordinator can resolve it."))
     try:
-        comment = services.comment_set_resolved(comment=comment, user=request.user,
-                                                resolved=request.POST.get("resolved") == "1")
+        comment = services.comment_set_resolved(
+            comment=comment, user=request.user, resolved=request.POST.get("resolved") == "1"
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _comment_redirect(comment)

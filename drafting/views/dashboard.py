@@ -12,8 +12,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     concept = selectors.home_concept()
     if concept is None:
         return render(request, "drafting/concept_none.html")
-    return render(request, "drafting/dashboard.html",
-                  {"concept": concept, "board": selectors.dashboard(concept, request.user)})
+    return render(
+        request, "drafting/dashboard.html", {"concept": concept, "board": selectors.dashboard(concept, request.user)}
+    )
 
 
 @require_safe
@@ -21,5 +22,8 @@ def activity(request: HttpRequest) -> HttpResponse:
     """What changed since my last visit: everyone's activity, newest first, and my notices."""
     previous_visit = services.last_visit_touch(user=request.user)
     activities, notices = selectors.activity_feed(request.user)
-    return render(request, "drafting/activity.html",
-                  {"activities": activities, "notices": notices, "previous_visit": previous_visit})
+    return render(
+        request,
+        "drafting/activity.html",
+        {"activities": activities, "notices": notices, "previous_visit": previous_visit},
+    )

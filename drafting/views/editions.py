@@ -28,15 +28,22 @@ def edition_list(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Edition “%(name)s” frozen.") % {"name": edition.name})
                 return redirect(edition)
     editions = selectors.edition_list(concept)
-    return render(request, "drafting/edition_list.html", {"concept": concept, "editions": editions, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "drafting/edition_list.html",
+        {"concept": concept, "editions": editions, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_safe
 def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     edition = get_edition(pk)
-    return render(request, "drafting/edition_detail.html",
-                  {"edition": edition, "concept": edition.concept, "entries": selectors.edition_entries(edition)})
+    return render(
+        request,
+        "drafting/edition_detail.html",
+        {"edition": edition, "concept": edition.concept, "entries": selectors.edition_entries(edition)},
+    )
 
 
 @require_safe
@@ -58,10 +65,17 @@ def edition_compare(request: HttpRequest, pk: int) -> HttpResponse:
     new = pick("to", "draft")
     old_entries = selectors.edition_entries(old) if old else selectors.draft_entries(concept)
     new_entries = selectors.edition_entries(new) if new else selectors.draft_entries(concept)
-    return render(request, "drafting/edition_compare.html", {
-        "concept": concept, "editions": editions, "old": old, "new": new,
-        "changes": selectors.compare_documents(old_entries, new_entries),
-    })
+    return render(
+        request,
+        "drafting/edition_compare.html",
+        {
+            "concept": concept,
+            "editions": editions,
+            "old": old,
+            "new": new,
+            "changes": selectors.compare_documents(old_entries, new_entries),
+        },
+    )
 
 
 @require_safe

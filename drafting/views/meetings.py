@@ -29,9 +29,12 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         meeting = services.meeting_schedule(concept=concept, user=request.user, **form.cleaned_data)
         messages.success(request, _("Meeting scheduled."))
         return redirect(meeting)
-    return render(request, "drafting/meeting_form.html",
-                  {"concept": concept, "form": form, "candidates": candidates},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "drafting/meeting_form.html",
+        {"concept": concept, "form": form, "candidates": candidates},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _render_meeting(request, meeting, record_form=None, status=200) -> HttpResponse:
@@ -40,11 +43,18 @@ def _render_meeting(request, meeting, record_form=None, status=200) -> HttpRespo
         concept=meeting.concept,
         initial={"attendees": [e.pk for e in attendees], "minutes": meeting.minutes, "edition": meeting.edition_id},
     )
-    return render(request, "drafting/meeting_detail.html", {
-        "meeting": meeting, "items": selectors.meeting_agenda(meeting),
-        "attendees": attendees, "record_form": record_form,
-        "can_run": request.user.has_perm("drafting.run_meeting"),
-    }, status=status)
+    return render(
+        request,
+        "drafting/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": selectors.meeting_agenda(meeting),
+            "attendees": attendees,
+            "record_form": record_form,
+            "can_run": request.user.has_perm("drafting.run_meeting"),
+        },
+        status=status,
+    )
 
 
 @require_safe
@@ -74,12 +84,18 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(meeting)
     item = selectors.agenda_item(meeting, form.cleaned_data["proposal"])
     if item is None:
-        messages.error(request, _("Proposal #%(pk)s is not on this meeting's agenda.") % {
-            "pk": form.cleaned_data["proposal"]})
+        messages.error(
+            request, _("Proposal #%(pk)s is not on this meeting's agenda.") % {"pk": form.cleaned_data["proposal"]}
+        )
         return redirect(meeting)
     try:
-        services.meeting_record_outcome(meeting=meeting, proposal=item.proposal, user=request.user,
-                                        outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+        services.meeting_record_outcome(
+            meeting=meeting,
+            proposal=item.proposal,
+            user=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

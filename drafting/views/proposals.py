@@ -58,8 +58,9 @@ def proposal_create_section(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _opened(request, proposal)
     status = 400 if form.is_bound else 200
-    return render(request, "drafting/proposal_form.html", {"concept": concept, "form": form, "new_section": True},
-                  status=status)
+    return render(
+        request, "drafting/proposal_form.html", {"concept": concept, "form": form, "new_section": True}, status=status
+    )
 
 
 @require_safe
@@ -98,13 +99,22 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("This proposal is closed; it can no longer be changed."))
     if proposal.kind == Proposal.Kind.NEW_SECTION:
         form_class, kwargs = NewSectionProposalForm, {"concept": proposal.concept}
-        initial = {"title": proposal.title, "heading": proposal.heading, "parent": proposal.new_parent_id,
-                   "text": proposal.text, "rationale": proposal.rationale}
+        initial = {
+            "title": proposal.title,
+            "heading": proposal.heading,
+            "parent": proposal.new_parent_id,
+            "text": proposal.text,
+            "rationale": proposal.rationale,
+        }
     else:
         form_class, kwargs = ProposalForm, {}
         plan = selectors.proposal_merge_plan(proposal)
-        initial = {"title": proposal.title, "text": plan.merge.text if plan.stale else proposal.text,
-                   "rationale": proposal.rationale, "base_version": plan.version}
+        initial = {
+            "title": proposal.title,
+            "text": plan.merge.text if plan.stale else proposal.text,
+            "rationale": proposal.rationale,
+            "base_version": plan.version,
+        }
     form = form_class(request.POST or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,9 +125,14 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Proposal updated; the earlier wording is kept in its history."))
             return redirect(proposal)
     return render(
-        request, "drafting/proposal_form.html",
-        {"proposal": proposal, "section": proposal.section, "form": form,
-         "new_section": form_class is NewSectionProposalForm},
+        request,
+        "drafting/proposal_form.html",
+        {
+            "proposal": proposal,
+            "section": proposal.section,
+            "form": form,
+            "new_section": form_class is NewSectionProposalForm,
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -166,8 +181,9 @@ def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Proposal #%(pk)s rejected; the author sees your reason.") % {"pk": proposal.pk}
             )
             return redirect(proposal)
-    return render(request, "drafting/proposal_detail.html", proposal_page_context(request, proposal, reject_form=form),
-                  status=400)
+    return render(
+        request, "drafting/proposal_detail.html", proposal_page_context(request, proposal, reject_form=form), status=400
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,8 +191,11 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge a proposal: a preview when it applies cleanly, base/current/proposed side by side when not."""
     proposal = get_proposal_for_decision(request.user, pk)
     if not proposal.is_open:
-        messages.error(request, _("Proposal #%(pk)s is %(status)s; it cannot be merged.") % {
-            "pk": proposal.pk, "status": proposal.get_status_display().lower()})
+        messages.error(
+            request,
+            _("Proposal #%(pk)s is %(status)s; it cannot be merged.")
+            % {"pk": proposal.pk, "status": proposal.get_status_display().lower()},
+        )
         return redirect(proposal)
     if proposal.kind == Proposal.Kind.NEW_SECTION:
         form = MergeForm(request.POST or None, initial={"text": proposal.text, "planned_version": 1})
@@ -187,20 +206,27 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.proposal_merge(
-                proposal=proposal, merged_by=request.user, text=form.cleaned_data["text"],
+                proposal=proposal,
+                merged_by=request.user,
+                text=form.cleaned_data["text"],
                 planned_version=form.cleaned_data["planned_version"] if plan else None,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             if outcome.status == "merged":
-                messages.success(request, _("Merged proposal #%(pk)s as revision %(version)s of “%(heading)s”.") % {
-                    "pk": proposal.pk, "version": outcome.section.version, "heading": outcome.section.heading})
+                messages.success(
+                    request,
+                    _("Merged proposal #%(pk)s as revision %(version)s of “%(heading)s”.")
+                    % {"pk": proposal.pk, "version": outcome.section.version, "heading": outcome.section.heading},
+                )
                 return redirect(outcome.section)
             plan = outcome.plan
             form = MergeForm(initial={"text": plan.merge.text, "planned_version": plan.version})
-            messages.warning(request, _("The section changed while you were merging, and the changes overlap. "
-                                        "Review the result again."))
+            messages.warning(
+                request,
+                _("The section changed while you were merging, and the changes overlap. Review the result again."),
+            )
     context = {"proposal": proposal, "plan": plan, "form": form}
     if plan is not None:
         context["conflict_regions"] = plan.merge.conflicts

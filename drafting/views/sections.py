@@ -112,7 +112,7 @@ def _announce_edit(request: HttpRequest, outcome: services.EditOutcome) -> None:
             format_html(
                 _(
                     "Saved as revision {version}. The section had changed since you opened it; your change was merged "
-                    "with the other edit, word by word. <a href=\"{url}\">See what changed since your revision "
+                    'with the other edit, word by word. <a href="{url}">See what changed since your revision '
                     "{base}</a>."
                 ),
                 version=section.version,
@@ -204,6 +204,9 @@ def section_revert(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("drafting:section-history", section.pk)
-    messages.success(request, _("Restored revision %(old)s as revision %(new)s.") % {
-        "old": form.cleaned_data["version"], "new": section.version})
+    messages.success(
+        request,
+        _("Restored revision %(old)s as revision %(new)s.")
+        % {"old": form.cleaned_data["version"], "new": section.version},
+    )
     return redirect(section)

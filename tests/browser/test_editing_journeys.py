@@ -163,8 +163,11 @@ def test_coordinator_restores_revision_1_from_the_history_page(
     purpose = demo_concept.purpose
     sharper = "Она опирается на единство и равноправие всех граждан Казахстана."
     services.section_edit(
-        section=purpose, base_version=1, body=PURPOSE_BODY.replace(PURPOSE_MIDDLE, sharper),
-        user=demo_expert, summary="Sharper wording",
+        section=purpose,
+        base_version=1,
+        body=PURPOSE_BODY.replace(PURPOSE_MIDDLE, sharper),
+        user=demo_expert,
+        summary="Sharper wording",
     )
     sign_in(page, live_server, "demo-coordinator")
     page.goto(f"{live_server.url}{purpose.get_absolute_url()}")

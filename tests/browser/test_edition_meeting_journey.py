@@ -3,6 +3,7 @@ disagreements, record its outcomes, and download the edition as a PDF."""
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -24,24 +25,37 @@ def propose_with_objection(section, *, author, objector, title: str, old: str, n
     """An amendment through the services, and an objection to it: an open disagreement."""
     assert old in section.body
     proposal = services.proposal_create_amendment(
-        section=section, author=author, title=title, text=section.body.replace(old, new),
-        rationale="Clearer wording.", base_version=section.version,
+        section=section,
+        author=author,
+        title=title,
+        text=section.body.replace(old, new),
+        rationale="Clearer wording.",
+        base_version=section.version,
     )
-    services.position_record(proposal=proposal, expert=Expert.objects.get(user=objector), stance="object",
-                             reason=reason)
+    services.position_record(
+        proposal=proposal, expert=Expert.objects.get(user=objector), stance="object", reason=reason
+    )
     return proposal
 
 
 @pytest.fixture
 def disagreements(demo_concept, demo_expert, second_expert):
     first = propose_with_objection(
-        demo_concept.purpose, author=demo_expert, objector=second_expert, title="Name the principles too",
-        old=PURPOSE_FIRST, new=PURPOSE_FIRST.replace("цели", "цели и принципы"),
+        demo_concept.purpose,
+        author=demo_expert,
+        objector=second_expert,
+        title="Name the principles too",
+        old=PURPOSE_FIRST,
+        new=PURPOSE_FIRST.replace("цели", "цели и принципы"),
         reason="Principles belong in section 2.",
     )
     second = propose_with_objection(
-        demo_concept.goals, author=demo_expert, objector=second_expert, title="Drop the list of goals",
-        old="Strengthen civic identity", new="Build civic identity",
+        demo_concept.goals,
+        author=demo_expert,
+        objector=second_expert,
+        title="Drop the list of goals",
+        old="Strengthen civic identity",
+        new="Build civic identity",
         reason="“Strengthen” is the word of the Constitution.",
     )
     return first, second
@@ -73,9 +87,13 @@ def test_coordinator_freezes_an_edition_holds_a_meeting_and_downloads_the_pdf(
     expect(page).to_have_url(re.compile(r"/editions/\d+/$"))
     expect(page.get_by_role("status")).to_have_text("Edition “Draft 0.3” frozen.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Draft 0.3")
-    expect(page.locator("ol.toc li")).to_have_text([
-        re.compile(r"^1\s+General provisions"), re.compile(r"^1\.1\s+Purpose"), re.compile(r"^2\s+Goals"),
-    ])
+    expect(page.locator("ol.toc li")).to_have_text(
+        [
+            re.compile(r"^1\s+General provisions"),
+            re.compile(r"^1\.1\s+Purpose"),
+            re.compile(r"^2\s+Goals"),
+        ]
+    )
 
     # Schedule a meeting on both disagreements, about that edition.
     nav.get_by_role("link", name="Meetings").click()
@@ -131,7 +149,7 @@ def test_coordinator_freezes_an_edition_holds_a_meeting_and_downloads_the_pdf(
     day = timezone.localdate(edition.created_at)
     assert re.fullmatch(r"concept-draft-0\.3-\d{4}-\d{2}-\d{2}\.pdf", download.suggested_filename)
     assert download.suggested_filename == f"concept-draft-0.3-{day:%Y-%m-%d}.pdf"
-    content = open(download.path(), "rb").read()
+    content = Path(download.path()).read_bytes()
     assert content.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Draft 0.3" in text

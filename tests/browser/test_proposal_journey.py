@@ -29,9 +29,7 @@ REPLY = "Both would make the first sentence too long; priorities are enough."
 @pytest.fixture
 def third_expert(transactional_db):
     """A scientist (the other bloc from demo-expert-2, a practitioner)."""
-    return ExpertFactory(
-        user__username="demo-expert-3", full_name="Марат Оспанов", bloc=Expert.Bloc.SCIENTIFIC
-    ).user
+    return ExpertFactory(user__username="demo-expert-3", full_name="Марат Оспанов", bloc=Expert.Bloc.SCIENTIFIC).user
 
 
 def open_section(page: Page, section: Section) -> None:
@@ -79,7 +77,9 @@ def check_consensus(page: Page) -> None:
     scientific = consensus.locator(".bloc-columns > div").filter(has_text="Scientific-theoretical")
     practitioners = consensus.locator(".bloc-columns > div").filter(has_text="Political practitioner")
     expect(scientific).to_contain_text("0 support · 0 can live with it · 1 object · 2 not answered")
-    expect(scientific.locator(".position")).to_have_text(re.compile(rf"Object\s+Марат Оспанов\s+{re.escape(OBJECTION)}"))
+    expect(scientific.locator(".position")).to_have_text(
+        re.compile(rf"Object\s+Марат Оспанов\s+{re.escape(OBJECTION)}")
+    )
     expect(scientific).to_contain_text("Not answered yet: Demo Coordinator, Demo Expert")
     expect(practitioners).to_contain_text("1 support · 0 can live with it · 0 object · 0 not answered")
     expect(practitioners.locator(".position")).to_have_text(re.compile(r"Support\s+Айгерим Сейткали"))
@@ -87,7 +87,14 @@ def check_consensus(page: Page) -> None:
 
 
 def test_proposal_gathers_positions_and_is_merged_onto_a_changed_section(
-    page, other_page, new_context, live_server, demo_expert, second_expert, third_expert, demo_coordinator,
+    page,
+    other_page,
+    new_context,
+    live_server,
+    demo_expert,
+    second_expert,
+    third_expert,
+    demo_coordinator,
     demo_concept,
 ):
     purpose = demo_concept.purpose
@@ -145,8 +152,9 @@ def test_proposal_gathers_positions_and_is_merged_onto_a_changed_section(
     expect(coordinator.get_by_role("heading", name="Merge queue", level=1)).to_be_visible()
     row = coordinator.get_by_role("row").filter(has_text=f"#{number} {TITLE}")
     expect(row).to_be_visible()
-    expect(row.get_by_role("cell")).to_have_text([re.compile(rf"#{number} {TITLE}"), "1", "0", "1",
-                                                  re.compile(r"scientific 0 · practitioners 1"), "Merge…"])
+    expect(row.get_by_role("cell")).to_have_text(
+        [re.compile(rf"#{number} {TITLE}"), "1", "0", "1", re.compile(r"scientific 0 · practitioners 1"), "Merge…"]
+    )
     expect(row).to_contain_text("outdated")
     row.get_by_role("link", name="Merge…").click()
 

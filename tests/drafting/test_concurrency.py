@@ -50,7 +50,7 @@ def merge_at_once(proposals, coordinators):
     def merge(proposal, coordinator):
         return lambda: services.proposal_merge(proposal=Proposal.objects.get(pk=proposal.pk), merged_by=coordinator)
 
-    return run_at_once([merge(p, c) for p, c in zip(proposals, coordinators)])
+    return run_at_once([merge(p, c) for p, c in zip(proposals, coordinators, strict=True)])
 
 
 @pytest.mark.postgresql
@@ -99,11 +99,21 @@ def test_two_coordinators_merging_two_proposals_at_once_keep_both_changes(concep
     for round_ in range(ROUNDS):
         section = make_section(concept, f"Round {round_}", BASE)
         language = services.proposal_create_amendment(
-            section=section, author=expert, title="Language", rationale="R", base_version=1,
-            text=BASE.replace("языке", "государственном языке"))
+            section=section,
+            author=expert,
+            title="Language",
+            rationale="R",
+            base_version=1,
+            text=BASE.replace("языке", "государственном языке"),
+        )
         dialogue = services.proposal_create_amendment(
-            section=section, author=other_expert, title="Dialogue", rationale="R", base_version=1,
-            text=BASE.replace("диалоге", "общественном диалоге"))
+            section=section,
+            author=other_expert,
+            title="Dialogue",
+            rationale="R",
+            base_version=1,
+            text=BASE.replace("диалоге", "общественном диалоге"),
+        )
 
         outcomes = merge_at_once([language, dialogue], [first_coordinator, second_coordinator])
 
@@ -112,8 +122,9 @@ def test_two_coordinators_merging_two_proposals_at_once_keep_both_changes(concep
         assert "государственном языке" in section.body and "общественном диалоге" in section.body
         assert section.version == 3
         reasons = sorted(section.history.filter(version__gt=1).values_list("history_change_reason", flat=True))
-        assert reasons == sorted([f"Merged proposal #{language.pk} by Aigul Expert",
-                                  f"Merged proposal #{dialogue.pk} by Marat Other"])
+        assert reasons == sorted(
+            [f"Merged proposal #{language.pk} by Aigul Expert", f"Merged proposal #{dialogue.pk} by Marat Other"]
+        )
 
 
 @pytest.mark.postgresql
@@ -126,11 +137,21 @@ def test_two_coordinators_merging_overlapping_proposals_at_once_show_the_second_
     for round_ in range(ROUNDS):
         section = make_section(concept, f"Round {round_}", BASE)
         one = services.proposal_create_amendment(
-            section=section, author=expert, title="One", rationale="R", base_version=1,
-            text=BASE.replace("о культуре", "о культуре всех этносов"))
+            section=section,
+            author=expert,
+            title="One",
+            rationale="R",
+            base_version=1,
+            text=BASE.replace("о культуре", "о культуре всех этносов"),
+        )
         two = services.proposal_create_amendment(
-            section=section, author=other_expert, title="Two", rationale="R", base_version=1,
-            text=BASE.replace("о культуре", "о культурном наследии"))
+            section=section,
+            author=other_expert,
+            title="Two",
+            rationale="R",
+            base_version=1,
+            text=BASE.replace("о культуре", "о культурном наследии"),
+        )
 
         outcomes = merge_at_once([one, two], [first_coordinator, second_coordinator])
 

@@ -76,7 +76,10 @@ def test_kazakh_text_merges_inside_one_paragraph(concept, expert, other_expert):
 
     assert outcome.status == "merged"
     section.refresh_from_db()
-    assert section.body == "Қазақстан халқы Ассамблеясы қоғамдық келісімді күшейтеді. Ұлттық бірлік құндылығы артып келеді."
+    assert (
+        section.body
+        == "Қазақстан халқы Ассамблеясы қоғамдық келісімді күшейтеді. Ұлттық бірлік құндылығы артып келеді."
+    )
 
 
 @pytest.mark.django_db

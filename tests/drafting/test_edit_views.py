@@ -84,8 +84,9 @@ def test_saving_returns_to_the_section_with_a_confirmation(expert_client, sectio
 
 @pytest.mark.django_db
 def test_a_stale_edit_is_merged_and_the_person_is_told_with_a_diff_link(expert_client, section, other_expert):
-    services.section_edit(section=section, base_version=1, body=BODY.replace("Первое", "Начальное"),
-                          user=other_expert, summary="Other")
+    services.section_edit(
+        section=section, base_version=1, body=BODY.replace("Первое", "Начальное"), user=other_expert, summary="Other"
+    )
     response = post_edit(expert_client, section, body=BODY.replace("Второе", "Последнее"))
     page = expert_client.get(response["Location"])
     assert "your change was merged with the other edit" in page.text
@@ -96,8 +97,9 @@ def test_a_stale_edit_is_merged_and_the_person_is_told_with_a_diff_link(expert_c
 
 @pytest.mark.django_db
 def test_an_overlap_shows_the_conflict_page_and_keeps_the_persons_text(expert_client, section, other_expert):
-    services.section_edit(section=section, base_version=1, body=BODY.replace("Второе", "Иное"),
-                          user=other_expert, summary="Other")
+    services.section_edit(
+        section=section, base_version=1, body=BODY.replace("Второе", "Иное"), user=other_expert, summary="Other"
+    )
 
     response = post_edit(expert_client, section, body=BODY.replace("Второе", "Моё"), summary="Mine")
 
@@ -113,8 +115,9 @@ def test_an_overlap_shows_the_conflict_page_and_keeps_the_persons_text(expert_cl
 
 @pytest.mark.django_db
 def test_resolving_a_conflict_is_checked_again_and_saved(expert_client, section, other_expert):
-    services.section_edit(section=section, base_version=1, body=BODY.replace("Второе", "Иное"),
-                          user=other_expert, summary="Other")
+    services.section_edit(
+        section=section, base_version=1, body=BODY.replace("Второе", "Иное"), user=other_expert, summary="Other"
+    )
     post_edit(expert_client, section, body=BODY.replace("Второе", "Моё"))
     response = post_edit(expert_client, section, base_version=2, body="Первое предложение. Иное и моё предложение.")
     assert response.status_code == 302
@@ -124,7 +127,9 @@ def test_resolving_a_conflict_is_checked_again_and_saved(expert_client, section,
 
 @pytest.mark.django_db
 def test_preview_renders_through_the_pipeline_and_saves_nothing(expert_client, section):
-    response = expert_client.post(edit_url(section), {"base_version": 1, "body": "**жирный**", "summary": "", "preview": "1"})
+    response = expert_client.post(
+        edit_url(section), {"base_version": 1, "body": "**жирный**", "summary": "", "preview": "1"}
+    )
     assert response.status_code == 200
     assert "<strong>жирный</strong>" in response.text
     assert "This field is required" not in response.text
@@ -174,7 +179,9 @@ def test_base_revision_of_another_section_cannot_overwrite_this_one(expert_clien
     """A base revision number copied from a longer-lived section is refused, not trusted."""
     other = make_section(concept, "Other", "Other text.")
     for i in range(3):
-        services.section_edit(section=other, base_version=other.version + i, body=f"v{i}", user=other_expert, summary="x")
+        services.section_edit(
+            section=other, base_version=other.version + i, body=f"v{i}", user=other_expert, summary="x"
+        )
     response = post_edit(expert_client, section, base_version=4, body="Forged.")
     assert response.status_code == 409
     assert "Forged." in response.text

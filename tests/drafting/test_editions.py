@@ -1,4 +1,3 @@
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -26,8 +25,10 @@ def test_freezing_records_each_sections_revision_and_number(concept, outline, co
     edition = freeze(concept, coordinator, "Draft 0.1")
     entries = selectors.edition_entries(edition)
     assert [(e.number, e.heading, e.version, e.body) for e in entries] == [
-        ("1", "General provisions", 1, "Общие положения."), ("2", "Goals", 1, "Цели политики."),
-        ("3", "Old ideas", 1, "Устаревшее."), ("4", "Principles", 1, "Принципы."),
+        ("1", "General provisions", 1, "Общие положения."),
+        ("2", "Goals", 1, "Цели политики."),
+        ("3", "Old ideas", 1, "Устаревшее."),
+        ("4", "Principles", 1, "Принципы."),
     ]
     assert edition.history.get().history_user == coordinator
 
@@ -45,12 +46,15 @@ def test_comparing_editions_finds_added_retired_renamed_and_edited_sections(conc
     make_section(concept, "Expected results", "Результаты.", user=expert)
     services.section_set_retired(section=outline["old"], retired=True, user=coordinator)
     services.section_rename(section=outline["principles"], heading="Principles of the policy", user=coordinator)
-    services.section_edit(section=outline["goals"], base_version=1, body="Цели государственной политики.",
-                          user=expert, summary="x")
+    services.section_edit(
+        section=outline["goals"], base_version=1, body="Цели государственной политики.", user=expert, summary="x"
+    )
     second = freeze(concept, coordinator, "Draft 0.2")
 
-    changes = {c.entry.heading: c for c in selectors.compare_documents(
-        selectors.edition_entries(first), selectors.edition_entries(second))}
+    changes = {
+        c.entry.heading: c
+        for c in selectors.compare_documents(selectors.edition_entries(first), selectors.edition_entries(second))
+    }
 
     assert changes["Expected results"].kind == "added"
     assert changes["Old ideas"].kind == "removed"
@@ -84,15 +88,20 @@ def test_edition_list_and_compare_pages(coordinator_client, concept, outline, co
     services.section_edit(section=outline["goals"], base_version=1, body="Иные цели.", user=expert, summary="x")
     page = coordinator_client.get(reverse("drafting:edition-list", args=[concept.pk]))
     assert "Draft 0.1" in page.text
-    compare = coordinator_client.get(reverse("drafting:edition-compare", args=[concept.pk]) + f"?from={first.pk}&to=draft")
+    compare = coordinator_client.get(
+        reverse("drafting:edition-compare", args=[concept.pk]) + f"?from={first.pk}&to=draft"
+    )
     assert compare.status_code == 200
     assert "Иные" in compare.text and "<del>" in compare.text
-    assert coordinator_client.get(reverse("drafting:edition-compare", args=[concept.pk]) + "?from=9999").status_code == 404
+    assert (
+        coordinator_client.get(reverse("drafting:edition-compare", args=[concept.pk]) + "?from=9999").status_code == 404
+    )
 
 
 @pytest.mark.django_db
-def test_edition_compare_uses_a_fixed_number_of_queries(expert_client, concept, coordinator, expert,
-                                                         django_assert_max_num_queries):
+def test_edition_compare_uses_a_fixed_number_of_queries(
+    expert_client, concept, coordinator, expert, django_assert_max_num_queries
+):
     url = reverse("drafting:edition-compare", args=[concept.pk])
     for i in range(3):
         make_section(concept, f"S{i}", f"Текст {i}.", user=expert)

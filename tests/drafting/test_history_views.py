@@ -8,8 +8,11 @@ from tests.factories import make_section
 def make_revisions(section, user, count):
     for i in range(count):
         services.section_edit(
-            section=section, base_version=section.version, body=f"Равенство всех граждан.\n\nПравка {i} о диалоге.",
-            user=user, summary=f"Paragraph {i}",
+            section=section,
+            base_version=section.version,
+            body=f"Равенство всех граждан.\n\nПравка {i} о диалоге.",
+            user=user,
+            summary=f"Paragraph {i}",
         )
         section.refresh_from_db()
 
@@ -25,8 +28,9 @@ def section(concept, expert):
 
 @pytest.mark.django_db
 def test_history_lists_every_revision_with_who_why_and_size_change(expert_client, section, expert):
-    services.section_edit(section=section, base_version=1, body="Равенство всех граждан страны.", user=expert,
-                          summary="Precise")
+    services.section_edit(
+        section=section, base_version=1, body="Равенство всех граждан страны.", user=expert, summary="Precise"
+    )
     response = expert_client.get(reverse("drafting:section-history", args=[section.pk]))
     rows = list(response.context["page"])
     assert [r.version for r in rows] == [2, 1]
@@ -82,8 +86,7 @@ def test_compare_of_revisions_that_do_not_exist_is_404(expert_client, section, q
 
 @pytest.mark.django_db
 def test_compare_escapes_the_text(expert_client, section, expert):
-    services.section_edit(section=section, base_version=1, body="<script>alert(1)</script>", user=expert,
-                          summary="x")
+    services.section_edit(section=section, base_version=1, body="<script>alert(1)</script>", user=expert, summary="x")
     response = expert_client.get(reverse("drafting:section-compare", args=[section.pk]))
     assert "<script>alert" not in response.text
     assert "&lt;script&gt;" in response.text
@@ -138,8 +141,13 @@ def test_attribution_credits_each_paragraph_to_the_revision_that_last_changed_it
     expert_client, concept, expert, other_expert
 ):
     section = make_section(concept, "Goals", "Первый абзац.\n\nВторой абзац.", user=expert)
-    services.section_edit(section=section, base_version=1, body="Первый абзац.\n\nВторой абзац, исправленный.",
-                          user=other_expert, summary="Fix second")
+    services.section_edit(
+        section=section,
+        base_version=1,
+        body="Первый абзац.\n\nВторой абзац, исправленный.",
+        user=other_expert,
+        summary="Fix second",
+    )
 
     response = expert_client.get(reverse("drafting:section-attribution", args=[section.pk]))
 

@@ -13,8 +13,27 @@ import drafting.markdown as drafting_markdown
 from drafting.markdown import render_markdown
 
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "em", "strong", "code", "pre",
-    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "a", "hr",
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "rel"}}
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -23,8 +42,20 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 _IGNORED_IN_URL = re.compile(r"[\s\x00-\x20\x7f-\xa0\u200b-\u200f\u2028\u2029\ufeff]")
 # WHATWG URL: a scheme is ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) before ":".
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_FORBIDDEN_MARKUP = ("<script", "<svg", "<iframe", "<img", "<style", "<object",
-                     "<embed", "<math", "<form", "<meta", "<base", "<link")
+_FORBIDDEN_MARKUP = (
+    "<script",
+    "<svg",
+    "<iframe",
+    "<img",
+    "<style",
+    "<object",
+    "<embed",
+    "<math",
+    "<form",
+    "<meta",
+    "<base",
+    "<link",
+)
 
 
 class _Audit(HTMLParser):
@@ -166,9 +197,7 @@ def test_xss_vector_renders_to_allow_listed_html_only(vector):
 
 
 @pytest.mark.parametrize("vector", XSS_VECTORS)
-def test_cleaner_alone_neutralises_vectors_even_if_markdown_passed_raw_html(
-    vector, monkeypatch
-):
+def test_cleaner_alone_neutralises_vectors_even_if_markdown_passed_raw_html(vector, monkeypatch):
     # Second line of defence: with python-markdown's raw HTML handling left on,
     # bleach must still reduce every vector to allow-listed HTML.
     monkeypatch.setattr(
@@ -180,9 +209,7 @@ def test_cleaner_alone_neutralises_vectors_even_if_markdown_passed_raw_html(
 
 
 def test_link_with_hostile_url_keeps_its_text_but_loses_href():
-    assert render_markdown("[read me](javascript:alert(1))") == (
-        '<p><a rel="nofollow noopener">read me</a></p>'
-    )
+    assert render_markdown("[read me](javascript:alert(1))") == ('<p><a rel="nofollow noopener">read me</a></p>')
 
 
 def test_percent_encoded_scheme_stays_a_harmless_relative_link():
@@ -193,10 +220,7 @@ def test_percent_encoded_scheme_stays_a_harmless_relative_link():
 
 def test_headings_shift_below_page_structure():
     html = render_markdown("# One\n\n## Two\n\n### Three\n\n#### Four\n\n###### Six\n\nSet\n===")
-    assert html == (
-        "<h2>One</h2>\n<h3>Two</h3>\n<h4>Three</h4>\n<h4>Four</h4>\n"
-        "<h4>Six</h4>\n<h2>Set</h2>"
-    )
+    assert html == ("<h2>One</h2>\n<h3>Two</h3>\n<h4>Three</h4>\n<h4>Four</h4>\n<h4>Six</h4>\n<h2>Set</h2>")
 
 
 def test_tables_render_without_alignment_styles():
@@ -235,8 +259,7 @@ def test_mailto_links_are_allowed():
 
 def test_bare_http_urls_are_linkified_with_rel():
     assert render_markdown("See https://example.kz/doc.") == (
-        '<p>See <a href="https://example.kz/doc" rel="nofollow noopener">'
-        "https://example.kz/doc</a>.</p>"
+        '<p>See <a href="https://example.kz/doc" rel="nofollow noopener">https://example.kz/doc</a>.</p>'
     )
 
 
@@ -268,11 +291,45 @@ def test_concurrent_renders_match_sequential_ones():
 
 
 _FRAGMENTS = [
-    "<script>", "</script>", "<img src=x onerror=alert(1)>", "<a href=", '"', "'",
-    "javascript:", "JaVa\tScRiPt:", "&#106;", "&colon;", "data:", "vbscript:",
-    "[x](", "](", ")", "![", "<", ">", "&", ";", "#", "# ", "|", "---", "\n", "\n\n",
-    "*", "_", "`", "> ", "    ", "http://e.kz/", " onload=", "style=", "<!--", "-->",
-    "Қазақ", "\x00", "\u200b",
+    "<script>",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "<a href=",
+    '"',
+    "'",
+    "javascript:",
+    "JaVa\tScRiPt:",
+    "&#106;",
+    "&colon;",
+    "data:",
+    "vbscript:",
+    "[x](",
+    "](",
+    ")",
+    "![",
+    "<",
+    ">",
+    "&",
+    ";",
+    "#",
+    "# ",
+    "|",
+    "---",
+    "\n",
+    "\n\n",
+    "*",
+    "_",
+    "`",
+    "> ",
+    "    ",
+    "http://e.kz/",
+    " onload=",
+    "style=",
+    "<!--",
+    "-->",
+    "Қазақ",
+    "\x00",
+    "\u200b",
 ]
 
 

@@ -19,19 +19,31 @@ def contested(concept, expert, other_expert):
     objector = Expert.objects.get(user=other_expert)
     made = []
     for word in ("Иное", "Другое", "Спокойное"):
-        made.append(services.proposal_create_amendment(section=section, author=expert, title=word,
-                                                       text=BASE.replace("Второе", word), rationale="R",
-                                                       base_version=1))
+        made.append(
+            services.proposal_create_amendment(
+                section=section,
+                author=expert,
+                title=word,
+                text=BASE.replace("Второе", word),
+                rationale="R",
+                base_version=1,
+            )
+        )
     for proposal in made[:2]:
         services.position_record(proposal=proposal, expert=objector, stance="object", reason="Не согласен")
     return made
 
 
 def schedule(client, concept, **data):
-    return client.post(reverse("drafting:meeting-create", args=[concept.pk]), {
-        "title": "Meeting of 12 June", "starts_at": "2026-12-12T10:00", "video_url": "https://meet.example.kz/wg",
-        **data,
-    })
+    return client.post(
+        reverse("drafting:meeting-create", args=[concept.pk]),
+        {
+            "title": "Meeting of 12 June",
+            "starts_at": "2026-12-12T10:00",
+            "video_url": "https://meet.example.kz/wg",
+            **data,
+        },
+    )
 
 
 @pytest.mark.django_db
@@ -51,8 +63,13 @@ def test_unresolved_thread_also_makes_a_disagreement(concept, contested, expert)
 
 @pytest.mark.django_db
 def test_outcomes_update_the_proposals(concept, contested, coordinator):
-    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="12 June",
-                                        starts_at=timezone.now() - timedelta(days=3), proposals=contested[:2])
+    meeting = services.meeting_schedule(
+        concept=concept,
+        user=coordinator,
+        title="12 June",
+        starts_at=timezone.now() - timedelta(days=3),
+        proposals=contested[:2],
+    )
     services.meeting_record_outcome(meeting=meeting, proposal=contested[0], outcome="agreed", user=coordinator)
     services.meeting_record_outcome(meeting=meeting, proposal=contested[1], outcome="rejected", user=coordinator)
 
@@ -64,10 +81,14 @@ def test_outcomes_update_the_proposals(concept, contested, coordinator):
 
 @pytest.mark.django_db
 def test_outcome_for_a_proposal_not_on_the_agenda_is_refused(coordinator_client, concept, contested, coordinator):
-    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="12 June",
-                                        starts_at=timezone.now(), proposals=contested[:1])
-    response = coordinator_client.post(reverse("drafting:meeting-outcome", args=[meeting.pk]),
-                                       {"proposal": contested[2].pk, "outcome": "agreed"}, follow=True)
+    meeting = services.meeting_schedule(
+        concept=concept, user=coordinator, title="12 June", starts_at=timezone.now(), proposals=contested[:1]
+    )
+    response = coordinator_client.post(
+        reverse("drafting:meeting-outcome", args=[meeting.pk]),
+        {"proposal": contested[2].pk, "outcome": "agreed"},
+        follow=True,
+    )
     assert "is not on this meeting" in response.text
     assert Proposal.objects.get(pk=contested[2].pk).agreed_meeting is None
 
@@ -90,11 +111,18 @@ def test_a_meeting_that_already_took_place_can_be_recorded(coordinator_client, c
 @pytest.mark.django_db
 def test_only_coordinators_schedule_and_record(expert_client, concept, contested, coordinator):
     assert expert_client.get(reverse("drafting:meeting-create", args=[concept.pk])).status_code == 403
-    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="x", starts_at=timezone.now(),
-                                        proposals=contested[:1])
-    assert expert_client.post(reverse("drafting:meeting-outcome", args=[meeting.pk]),
-                              {"proposal": contested[0].pk, "outcome": "agreed"}).status_code == 403
-    assert expert_client.post(reverse("drafting:meeting-record", args=[meeting.pk]), {"minutes": "x"}).status_code == 403
+    meeting = services.meeting_schedule(
+        concept=concept, user=coordinator, title="x", starts_at=timezone.now(), proposals=contested[:1]
+    )
+    assert (
+        expert_client.post(
+            reverse("drafting:meeting-outcome", args=[meeting.pk]), {"proposal": contested[0].pk, "outcome": "agreed"}
+        ).status_code
+        == 403
+    )
+    assert (
+        expert_client.post(reverse("drafting:meeting-record", args=[meeting.pk]), {"minutes": "x"}).status_code == 403
+    )
     assert expert_client.get(meeting.get_absolute_url()).status_code == 200
 
 
@@ -103,8 +131,10 @@ def test_attendance_minutes_and_edition_are_recorded(coordinator_client, concept
     edition = services.edition_freeze(concept=concept, name="Draft 0.3", user=coordinator)
     meeting = services.meeting_schedule(concept=concept, user=coordinator, title="x", starts_at=timezone.now())
     attendee = Expert.objects.get(user=expert)
-    response = coordinator_client.post(reverse("drafting:meeting-record", args=[meeting.pk]), {
-        "attendees": [attendee.pk], "minutes": "**Решено**: продолжить.", "edition": edition.pk})
+    response = coordinator_client.post(
+        reverse("drafting:meeting-record", args=[meeting.pk]),
+        {"attendees": [attendee.pk], "minutes": "**Решено**: продолжить.", "edition": edition.pk},
+    )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert list(meeting.attendees.all()) == [attendee]
@@ -114,16 +144,22 @@ def test_attendance_minutes_and_edition_are_recorded(coordinator_client, concept
 
 
 @pytest.mark.django_db
-def test_meeting_page_uses_a_fixed_number_of_queries(coordinator_client, concept, expert, coordinator,
-                                                      django_assert_max_num_queries):
+def test_meeting_page_uses_a_fixed_number_of_queries(
+    coordinator_client, concept, expert, coordinator, django_assert_max_num_queries
+):
     section = make_section(concept, "S", BASE)
-    proposals = [services.proposal_create_amendment(section=section, author=expert, title=f"P{i}",
-                                                    text=BASE + f" {i}", rationale="R", base_version=1)
-                 for i in range(12)]
-    small = services.meeting_schedule(concept=concept, user=coordinator, title="small", starts_at=timezone.now(),
-                                      proposals=proposals[:2])
-    large = services.meeting_schedule(concept=concept, user=coordinator, title="large", starts_at=timezone.now(),
-                                      proposals=proposals)
+    proposals = [
+        services.proposal_create_amendment(
+            section=section, author=expert, title=f"P{i}", text=BASE + f" {i}", rationale="R", base_version=1
+        )
+        for i in range(12)
+    ]
+    small = services.meeting_schedule(
+        concept=concept, user=coordinator, title="small", starts_at=timezone.now(), proposals=proposals[:2]
+    )
+    large = services.meeting_schedule(
+        concept=concept, user=coordinator, title="large", starts_at=timezone.now(), proposals=proposals
+    )
     services.meeting_update(meeting=large, user=coordinator, attendees=ExpertFactory.create_batch(10), minutes="m")
     for meeting in (small, large):
         with django_assert_max_num_queries(14):
@@ -131,11 +167,13 @@ def test_meeting_page_uses_a_fixed_number_of_queries(coordinator_client, concept
 
 
 @pytest.mark.django_db
-def test_dashboard_shows_where_the_draft_stands(client, concept, contested, other_expert, coordinator,
-                                                 django_assert_max_num_queries):
+def test_dashboard_shows_where_the_draft_stands(
+    client, concept, contested, other_expert, coordinator, django_assert_max_num_queries
+):
     services.edition_freeze(concept=concept, name="Draft 0.3", user=coordinator)
-    services.meeting_schedule(concept=concept, user=coordinator, title="Next meeting",
-                              starts_at=timezone.now() + timedelta(days=2))
+    services.meeting_schedule(
+        concept=concept, user=coordinator, title="Next meeting", starts_at=timezone.now() + timedelta(days=2)
+    )
     client.force_login(other_expert)
     with django_assert_max_num_queries(16):
         response = client.get(reverse("drafting:home"))
@@ -147,8 +185,9 @@ def test_dashboard_shows_where_the_draft_stands(client, concept, contested, othe
 
 @pytest.mark.django_db
 def test_agreed_outcome_shows_on_the_proposal_and_in_the_attribution(expert_client, concept, contested, coordinator):
-    meeting = services.meeting_schedule(concept=concept, user=coordinator, title="Meeting of 12 June",
-                                        starts_at=timezone.now(), proposals=contested[:1])
+    meeting = services.meeting_schedule(
+        concept=concept, user=coordinator, title="Meeting of 12 June", starts_at=timezone.now(), proposals=contested[:1]
+    )
     services.meeting_record_outcome(meeting=meeting, proposal=contested[0], outcome="agreed", user=coordinator)
     page = expert_client.get(contested[0].get_absolute_url()).text
     assert "Agreed" in page and "at the meeting of" in page and "Meeting of 12 June" in page

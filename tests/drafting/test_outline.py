@@ -18,7 +18,11 @@ def test_nested_sections_are_numbered_from_the_tree(concept):
     make_section(concept, "Goals")
 
     assert numbers(concept) == [
-        ("1", "General"), ("1.1", "Purpose"), ("1.2", "Scope"), ("1.2.1", "Detail"), ("2", "Goals"),
+        ("1", "General"),
+        ("1.1", "Purpose"),
+        ("1.2", "Scope"),
+        ("1.2.1", "Detail"),
+        ("2", "Goals"),
     ]
 
 

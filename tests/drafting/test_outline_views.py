@@ -62,9 +62,13 @@ def test_coordinator_adds_a_sub_section(coordinator_client, concept, coordinator
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("data", [{"heading": ""}, {"heading": "x" * 301}, {"heading": "A\x00B"}, {"heading": "Ok", "parent": 999999}])
+@pytest.mark.parametrize(
+    "data", [{"heading": ""}, {"heading": "x" * 301}, {"heading": "A\x00B"}, {"heading": "Ok", "parent": 999999}]
+)
 def test_adding_with_bad_input_shows_the_form_again(coordinator_client, concept, data):
-    response = coordinator_client.post(reverse("drafting:section-add", args=[concept.pk]), {"body": "Мой текст.", **data})
+    response = coordinator_client.post(
+        reverse("drafting:section-add", args=[concept.pk]), {"body": "Мой текст.", **data}
+    )
     assert response.status_code == 400
     assert "Мой текст." in response.text
     assert not Section.objects.exists()

@@ -188,16 +188,23 @@ def _manage(env_extra):
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite:///:memory:", **env_extra}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
 def test_deploy_check_is_clean_with_production_settings():
-    result = _manage({
-        "DEBUG": "false", "SECRET_KEY": "x" * 30 + "-a-long-and-random-production-secret-7f3c9a",
-        "ALLOWED_HOSTS": "concept.kisi.kz", "CSRF_TRUSTED_ORIGINS": "https://concept.kisi.kz",
-        "EMAIL_HOST": "smtp.kisi.kz",
-    })
+    result = _manage(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 30 + "-a-long-and-random-production-secret-7f3c9a",
+            "ALLOWED_HOSTS": "concept.kisi.kz",
+            "CSRF_TRUSTED_ORIGINS": "https://concept.kisi.kz",
+            "EMAIL_HOST": "smtp.kisi.kz",
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 

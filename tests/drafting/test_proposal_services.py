@@ -43,14 +43,16 @@ def test_merge_on_an_unchanged_base_applies_the_proposed_text(section, expert, c
 @pytest.mark.django_db
 def test_stale_proposal_merges_cleanly_with_a_later_edit(section, expert, other_expert, coordinator):
     proposal = propose(section, expert, BASE.replace("14", "10"))
-    services.section_edit(section=section, base_version=1, body=BASE.replace("shall", "must"), user=other_expert,
-                          summary="Verb")
+    services.section_edit(
+        section=section, base_version=1, body=BASE.replace("shall", "must"), user=other_expert, summary="Verb"
+    )
     section.refresh_from_db()
 
     plan = selectors.proposal_merge_plan(proposal)
     assert plan.stale and plan.clean
-    services.proposal_merge(proposal=proposal, merged_by=coordinator, text=plan.merge.text,
-                            planned_version=plan.version)
+    services.proposal_merge(
+        proposal=proposal, merged_by=coordinator, text=plan.merge.text, planned_version=plan.version
+    )
 
     section.refresh_from_db()
     assert section.body == BASE.replace("14", "10").replace("shall", "must")
@@ -59,8 +61,9 @@ def test_stale_proposal_merges_cleanly_with_a_later_edit(section, expert, other_
 @pytest.mark.django_db
 def test_overlapping_conflict_is_resolved_by_hand(section, expert, other_expert, coordinator):
     proposal = propose(section, expert, BASE.replace("14 дней", "10 дней"))
-    services.section_edit(section=section, base_version=1, body=BASE.replace("14 дней", "один месяц"),
-                          user=other_expert, summary="Month")
+    services.section_edit(
+        section=section, base_version=1, body=BASE.replace("14 дней", "один месяц"), user=other_expert, summary="Month"
+    )
     section.refresh_from_db()
 
     outcome = services.proposal_merge(proposal=proposal, merged_by=coordinator)
@@ -70,8 +73,9 @@ def test_overlapping_conflict_is_resolved_by_hand(section, expert, other_expert,
     assert section.version == 2
 
     resolved = BASE.replace("14 дней", "10 дней (не более одного месяца)")
-    outcome = services.proposal_merge(proposal=proposal, merged_by=coordinator, text=resolved,
-                                      planned_version=outcome.plan.version)
+    outcome = services.proposal_merge(
+        proposal=proposal, merged_by=coordinator, text=resolved, planned_version=outcome.plan.version
+    )
     assert outcome.status == "merged"
     section.refresh_from_db()
     assert section.body == resolved
@@ -83,11 +87,13 @@ def test_a_merge_planned_on_an_older_revision_is_merged_again_not_applied_blindl
 ):
     proposal = propose(section, expert, BASE.replace("14", "10"))
     plan = selectors.proposal_merge_plan(proposal)
-    services.section_edit(section=section, base_version=1, body=BASE.replace("Итоги", "Результаты"),
-                          user=other_expert, summary="Word")
+    services.section_edit(
+        section=section, base_version=1, body=BASE.replace("Итоги", "Результаты"), user=other_expert, summary="Word"
+    )
 
-    services.proposal_merge(proposal=proposal, merged_by=coordinator, text=plan.merge.text,
-                            planned_version=plan.version)
+    services.proposal_merge(
+        proposal=proposal, merged_by=coordinator, text=plan.merge.text, planned_version=plan.version
+    )
 
     section.refresh_from_db()
     assert section.body == BASE.replace("14", "10").replace("Итоги", "Результаты")
@@ -125,14 +131,22 @@ def test_merging_one_alternative_marks_the_other_for_review(section, expert, oth
 @pytest.mark.django_db
 def test_accepted_new_section_is_created_at_the_proposed_place(concept, section, expert, coordinator):
     proposal = services.proposal_create_section(
-        concept=concept, author=expert, title="Add APK", heading="Assembly of People of Kazakhstan",
-        text="Модернизация институтов Ассамблеи.", rationale="Georgy Kan's point", parent=section,
+        concept=concept,
+        author=expert,
+        title="Add APK",
+        heading="Assembly of People of Kazakhstan",
+        text="Модернизация институтов Ассамблеи.",
+        rationale="Georgy Kan's point",
+        parent=section,
     )
     outcome = services.proposal_merge(proposal=proposal, merged_by=coordinator)
 
     new = outcome.section
-    assert (new.parent, new.heading, new.body) == (section, "Assembly of People of Kazakhstan",
-                                                    "Модернизация институтов Ассамблеи.")
+    assert (new.parent, new.heading, new.body) == (
+        section,
+        "Assembly of People of Kazakhstan",
+        "Модернизация институтов Ассамблеи.",
+    )
     assert selectors.section_number(new) == "1.1"
     assert new.history.get().history_change_reason == "Merged proposal #%s by Aigul Expert" % proposal.pk
 
@@ -162,8 +176,9 @@ def test_merge_credits_the_author_in_attribution(section, expert, coordinator):
 @pytest.mark.django_db
 def test_author_revision_keeps_history_and_reopens_after_review(section, expert, other_expert, coordinator):
     proposal = propose(section, expert, BASE.replace("14", "10"))
-    services.proposal_update(proposal=proposal, user=expert, title="T2", text=BASE.replace("14", "12"),
-                             rationale="Better")
+    services.proposal_update(
+        proposal=proposal, user=expert, title="T2", text=BASE.replace("14", "12"), rationale="Better"
+    )
     assert proposal.history.count() == 2
     with pytest.raises(ValidationError, match="Only the author"):
         services.proposal_update(proposal=proposal, user=other_expert, title="x", text="y", rationale="z")
@@ -187,15 +202,16 @@ def test_one_position_per_expert_which_can_change_with_history(section, expert):
     position = Position.objects.get()
     assert (position.stance, position.reason) == ("object", "Too short")
     assert [h.history_change_reason for h in position.history.order_by("history_id")] == [
-        "Took a position", "Changed position"]
+        "Took a position",
+        "Changed position",
+    ]
 
 
 @pytest.mark.django_db
 def test_an_objection_without_a_reason_is_refused(section, expert):
     proposal = propose(section, expert, BASE.replace("14", "10"))
     with pytest.raises(ValidationError, match="needs a reason"):
-        services.position_record(proposal=proposal, expert=Expert.objects.get(user=expert), stance="object",
-                                 reason=" ")
+        services.position_record(proposal=proposal, expert=Expert.objects.get(user=expert), stance="object", reason=" ")
     assert not Position.objects.exists()
 
 
@@ -221,8 +237,9 @@ def test_consensus_is_split_by_bloc_with_who_has_not_answered(section, expert, o
 @pytest.mark.django_db
 def test_objection_notifies_the_author(section, expert, other_expert):
     proposal = propose(section, expert, BASE.replace("14", "10"))
-    services.position_record(proposal=proposal, expert=Expert.objects.get(user=other_expert), stance="object",
-                             reason="No")
+    services.position_record(
+        proposal=proposal, expert=Expert.objects.get(user=other_expert), stance="object", reason="No"
+    )
     assert Notice.objects.filter(recipient=expert, activity__verb=Activity.Verb.OBJECTED).count() == 1
 
 
@@ -245,14 +262,20 @@ def test_threaded_replies_two_levels_deep_and_no_deeper_than_three(section, expe
     "new_body, status",
     [
         (BASE, "exact"),
-        ("Новый первый абзац.\n\n" + BASE.replace("Итоги публикуются.", "") + "\n\nОрганы shall inform the Assembly.", "moved"),
+        (
+            "Новый первый абзац.\n\n"
+            + BASE.replace("Итоги публикуются.", "")
+            + "\n\nОрганы shall inform the Assembly.",
+            "moved",
+        ),
         (BASE.replace("shall inform the Assembly", "shall promptly inform the Assembly"), "changed"),
         ("Совсем другой текст раздела без этой фразы.", "lost"),
     ],
 )
 def test_comment_quote_is_re_anchored_as_the_text_changes(section, expert, other_expert, new_body, status):
-    comment = services.comment_add(author=expert, body="Why shall?", section=section,
-                                   quote="Органы shall inform the Assembly.")
+    comment = services.comment_add(
+        author=expert, body="Why shall?", section=section, quote="Органы shall inform the Assembly."
+    )
     if new_body != BASE:
         services.section_edit(section=section, base_version=1, body=new_body, user=other_expert, summary="x")
     section.refresh_from_db()

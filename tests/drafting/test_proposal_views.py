@@ -18,8 +18,12 @@ def section(concept, expert):
 @pytest.fixture
 def proposal(section, expert):
     return services.proposal_create_amendment(
-        section=section, author=expert, title="Sharper", text=BASE.replace("Второе", "Иное"),
-        rationale="Clearer.", base_version=1,
+        section=section,
+        author=expert,
+        title="Sharper",
+        text=BASE.replace("Второе", "Иное"),
+        rationale="Clearer.",
+        base_version=1,
     )
 
 
@@ -68,8 +72,9 @@ def test_proposal_page_shows_was_proposed_rationale_and_outdated_mark(expert_cli
     page = expert_client.get(proposal.get_absolute_url()).text
     assert "Was" in page and "Proposed" in page and "Clearer." in page
     assert "Outdated" not in page
-    services.section_edit(section=section, base_version=1, body=BASE.replace("Третье", "Последнее"),
-                          user=other_expert, summary="x")
+    services.section_edit(
+        section=section, base_version=1, body=BASE.replace("Третье", "Последнее"), user=other_expert, summary="x"
+    )
     page = expert_client.get(proposal.get_absolute_url()).text
     assert "Outdated: the section changed since this was proposed" in page
 
@@ -110,8 +115,10 @@ def test_experts_cannot_merge_or_reject(proposal, other_expert):
 @pytest.mark.django_db
 def test_authors_cannot_edit_or_withdraw_someone_elses_proposal(proposal, other_expert):
     client = client_for(other_expert)
-    response = client.post(reverse("drafting:proposal-edit", args=[proposal.pk]),
-                           {"title": "Hijack", "text": "X", "rationale": "Y", "base_version": 1})
+    response = client.post(
+        reverse("drafting:proposal-edit", args=[proposal.pk]),
+        {"title": "Hijack", "text": "X", "rationale": "Y", "base_version": 1},
+    )
     assert response.status_code == 403
     assert "This is someone else" in response.text
     assert client.post(reverse("drafting:proposal-withdraw", args=[proposal.pk])).status_code == 403
@@ -130,8 +137,9 @@ def test_forged_proposal_id_is_404(coordinator_client, name):
 def test_forged_comment_id_is_404(expert_client, proposal):
     assert expert_client.post(reverse("drafting:comment-resolve", args=[987654])).status_code == 404
     assert expert_client.get(reverse("drafting:comment-edit", args=[987654])).status_code == 404
-    response = expert_client.post(reverse("drafting:proposal-comment-add", args=[proposal.pk]),
-                                  {"body": "Reply", "parent": 987654})
+    response = expert_client.post(
+        reverse("drafting:proposal-comment-add", args=[proposal.pk]), {"body": "Reply", "parent": 987654}
+    )
     assert response.status_code == 404
 
 
@@ -148,8 +156,10 @@ def test_wrong_methods_are_405(coordinator_client, proposal):
 @pytest.mark.django_db
 def test_expert_records_their_own_position_only(proposal, other_expert, expert):
     client = client_for(other_expert)
-    response = client.post(reverse("drafting:position-record", args=[proposal.pk]),
-                           {"stance": "support", "expert": Expert.objects.get(user=expert).pk})
+    response = client.post(
+        reverse("drafting:position-record", args=[proposal.pk]),
+        {"stance": "support", "expert": Expert.objects.get(user=expert).pk},
+    )
     assert response.status_code == 302
     position = Position.objects.get()
     assert position.expert.user == other_expert  # a forged "expert" field is ignored
@@ -157,8 +167,9 @@ def test_expert_records_their_own_position_only(proposal, other_expert, expert):
 
 @pytest.mark.django_db
 def test_objection_without_reason_is_a_form_error(proposal, other_expert):
-    response = client_for(other_expert).post(reverse("drafting:position-record", args=[proposal.pk]),
-                                             {"stance": "object", "reason": ""})
+    response = client_for(other_expert).post(
+        reverse("drafting:position-record", args=[proposal.pk]), {"stance": "object", "reason": ""}
+    )
     assert response.status_code == 400
     assert "An objection needs a reason" in response.text
     assert not Position.objects.exists()
@@ -175,8 +186,9 @@ def test_staff_without_a_seat_cannot_take_a_position(proposal, staff):
 
 @pytest.mark.django_db
 def test_coordinator_merges_a_stale_proposal_through_the_preview(coordinator_client, proposal, section, other_expert):
-    services.section_edit(section=section, base_version=1, body=BASE.replace("Третье", "Последнее"),
-                          user=other_expert, summary="x")
+    services.section_edit(
+        section=section, base_version=1, body=BASE.replace("Третье", "Последнее"), user=other_expert, summary="x"
+    )
     url = reverse("drafting:proposal-merge", args=[proposal.pk])
     page = coordinator_client.get(url)
     assert "do not overlap" in page.text
@@ -193,8 +205,9 @@ def test_coordinator_merges_a_stale_proposal_through_the_preview(coordinator_cli
 
 @pytest.mark.django_db
 def test_merge_page_shows_base_current_proposed_when_they_overlap(coordinator_client, proposal, section, other_expert):
-    services.section_edit(section=section, base_version=1, body=BASE.replace("Второе", "Среднее"),
-                          user=other_expert, summary="x")
+    services.section_edit(
+        section=section, base_version=1, body=BASE.replace("Второе", "Среднее"), user=other_expert, summary="x"
+    )
     page = coordinator_client.get(reverse("drafting:proposal-merge", args=[proposal.pk])).text
     assert "Base (when proposed)" in page and "Current" in page and "Proposed" in page
     assert "Среднее" in page and "Иное" in page
@@ -252,18 +265,27 @@ def test_comment_with_a_nul_byte_is_a_form_error_and_kept(expert_client, proposa
 @pytest.mark.django_db
 def test_only_the_author_edits_a_comment(proposal, expert, other_expert):
     comment = services.comment_add(author=expert, body="Mine", proposal=proposal)
-    assert client_for(other_expert).post(reverse("drafting:comment-edit", args=[comment.pk]),
-                                         {"body": "Hijack"}).status_code == 403
-    assert client_for(expert).post(reverse("drafting:comment-edit", args=[comment.pk]),
-                                   {"body": "Mine, edited"}).status_code == 302
+    assert (
+        client_for(other_expert)
+        .post(reverse("drafting:comment-edit", args=[comment.pk]), {"body": "Hijack"})
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(expert)
+        .post(reverse("drafting:comment-edit", args=[comment.pk]), {"body": "Mine, edited"})
+        .status_code
+        == 302
+    )
     comment.refresh_from_db()
     assert comment.body == "Mine, edited"
 
 
 @pytest.mark.django_db
 def test_section_comment_with_a_quote_shows_on_the_board(expert_client, section):
-    response = expert_client.post(reverse("drafting:section-comment-add", args=[section.pk]),
-                                  {"body": "Уточнить", "quote": "Второе предложение."})
+    response = expert_client.post(
+        reverse("drafting:section-comment-add", args=[section.pk]), {"body": "Уточнить", "quote": "Второе предложение."}
+    )
     assert response.status_code == 302
     board = expert_client.get(reverse("drafting:section-board", args=[section.pk])).text
     assert "Уточнить" in board and "Второе предложение." in board
@@ -286,18 +308,29 @@ def test_author_sees_the_merge_in_what_changed(proposal, expert, coordinator):
 def _crowd(section, proposal, n):
     for i in range(n):
         member = ExpertFactory(bloc=Expert.Bloc.PRACTITIONER if i % 2 else Expert.Bloc.SCIENTIFIC)
-        services.position_record(proposal=proposal, expert=member, stance="object" if i % 3 == 0 else "support",
-                                 reason="Причина" if i % 3 == 0 else "")
+        services.position_record(
+            proposal=proposal,
+            expert=member,
+            stance="object" if i % 3 == 0 else "support",
+            reason="Причина" if i % 3 == 0 else "",
+        )
         services.comment_add(author=member.user, body=f"Комментарий {i}", proposal=proposal)
         services.comment_add(author=member.user, body=f"К разделу {i}", section=section)
-        services.proposal_create_amendment(section=section, author=member.user, title=f"P{i}",
-                                           text=BASE + f" Вариант {i}.", rationale="R", base_version=section.version)
+        services.proposal_create_amendment(
+            section=section,
+            author=member.user,
+            title=f"P{i}",
+            text=BASE + f" Вариант {i}.",
+            rationale="R",
+            base_version=section.version,
+        )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["proposal-detail", "section-board", "merge-queue", "proposal-list"])
-def test_proposal_pages_use_a_fixed_number_of_queries(coordinator_client, section, proposal, page,
-                                                       django_assert_max_num_queries):
+def test_proposal_pages_use_a_fixed_number_of_queries(
+    coordinator_client, section, proposal, page, django_assert_max_num_queries
+):
     args = {"proposal-detail": proposal.pk, "section-board": section.pk}.get(page, section.concept_id)
     url = reverse(f"drafting:{page}", args=[args])
     _crowd(section, proposal, 2)
@@ -310,11 +343,19 @@ def test_proposal_pages_use_a_fixed_number_of_queries(coordinator_client, sectio
 
 @pytest.mark.django_db
 def test_author_revises_a_new_section_proposal_including_its_place(expert_client, concept, section, expert):
-    proposal = services.proposal_create_section(concept=concept, author=expert, title="APK", heading="Assembly",
-                                                text="Текст.", rationale="R", parent=None)
-    response = expert_client.post(reverse("drafting:proposal-edit", args=[proposal.pk]), {
-        "title": "APK", "heading": "Assembly of People", "parent": section.pk, "text": "Новый текст.",
-        "rationale": "R2"})
+    proposal = services.proposal_create_section(
+        concept=concept, author=expert, title="APK", heading="Assembly", text="Текст.", rationale="R", parent=None
+    )
+    response = expert_client.post(
+        reverse("drafting:proposal-edit", args=[proposal.pk]),
+        {
+            "title": "APK",
+            "heading": "Assembly of People",
+            "parent": section.pk,
+            "text": "Новый текст.",
+            "rationale": "R2",
+        },
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert (proposal.heading, proposal.new_parent, proposal.text) == ("Assembly of People", section, "Новый текст.")
@@ -325,18 +366,27 @@ def test_author_revises_a_new_section_proposal_including_its_place(expert_client
 def test_needs_review_proposal_is_revised_against_the_current_text_and_reopens(
     client, section, expert, other_expert, coordinator
 ):
-    mine = services.proposal_create_amendment(section=section, author=expert, title="Mine", rationale="R",
-                                              text=BASE.replace("Второе", "Моё"), base_version=1)
-    theirs = services.proposal_create_amendment(section=section, author=other_expert, title="Theirs", rationale="R",
-                                                text=BASE.replace("Второе", "Их"), base_version=1)
+    mine = services.proposal_create_amendment(
+        section=section, author=expert, title="Mine", rationale="R", text=BASE.replace("Второе", "Моё"), base_version=1
+    )
+    theirs = services.proposal_create_amendment(
+        section=section,
+        author=other_expert,
+        title="Theirs",
+        rationale="R",
+        text=BASE.replace("Второе", "Их"),
+        base_version=1,
+    )
     services.proposal_merge(proposal=theirs, merged_by=coordinator)
     mine.refresh_from_db()
     assert mine.status == "needs_review"
     client.force_login(expert)
     form = client.get(reverse("drafting:proposal-edit", args=[mine.pk])).context["form"]
     assert form.initial["base_version"] == 2
-    response = client.post(reverse("drafting:proposal-edit", args=[mine.pk]), {
-        "title": "Mine", "text": BASE.replace("Второе", "Их и моё"), "rationale": "R", "base_version": 2})
+    response = client.post(
+        reverse("drafting:proposal-edit", args=[mine.pk]),
+        {"title": "Mine", "text": BASE.replace("Второе", "Их и моё"), "rationale": "R", "base_version": 2},
+    )
     assert response.status_code == 302
     mine.refresh_from_db()
     assert (mine.status, mine.base_version) == ("open", 2)

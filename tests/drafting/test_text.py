@@ -1,6 +1,7 @@
 """Behaviour of drafting/text.py: tokens, word diffs, three-way merge, attribution and quote anchors."""
 
 import time
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -93,7 +94,7 @@ def test_word_diff_rebuilds_both_texts_that_share_words_in_coalesced_chunks(old,
     assert old_side(chunks) == old
     assert new_side(chunks) == new
     assert all(chunk.text for chunk in chunks)
-    assert all(first.op != second.op for first, second in zip(chunks, chunks[1:]))
+    assert all(first.op != second.op for first, second in pairwise(chunks))
 
 
 def test_extending_a_word_replaces_the_whole_word_not_letters():

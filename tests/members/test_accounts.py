@@ -38,7 +38,11 @@ def test_password_change_requires_12_characters(expert_client, expert):
     assert "at least 12 characters" in response.text
     response = expert_client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "a-much-longer-pass-2026", "new_password2": "a-much-longer-pass-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-much-longer-pass-2026",
+            "new_password2": "a-much-longer-pass-2026",
+        },
     )
     assert response.status_code == 302
 

@@ -18,7 +18,12 @@ def test_bundled_roster_holds_the_people_named_in_the_announcement():
     assert experts.count() == 11
     council = set(experts.filter(on_national_council=True).values_list("full_name", flat=True))
     assert council == {
-        "Rasul Zhumaly", "Gulmira Ileuova", "Kanat Nurov", "Aydos Sarym", "Andrey Chebotarev", "Marat Shibutov",
+        "Rasul Zhumaly",
+        "Gulmira Ileuova",
+        "Kanat Nurov",
+        "Aydos Sarym",
+        "Andrey Chebotarev",
+        "Marat Shibutov",
     }
     kan = Expert.objects.get(full_name="Georgy Kan")
     assert kan.position == "Professor, Doctor of Historical Sciences"
@@ -35,7 +40,9 @@ def test_importing_the_roster_twice_changes_nothing():
 
 @pytest.mark.django_db
 def test_imported_experts_get_the_group_of_their_role():
-    roster_import(text=HEADER + "\nk.coord,Kanat Coord,Head,KISI,research_institute,practitioner,no,coordinator,,2020-06-01\n")
+    roster_import(
+        text=HEADER + "\nk.coord,Kanat Coord,Head,KISI,research_institute,practitioner,no,coordinator,,2020-06-01\n"
+    )
     user = Expert.objects.get().user
     assert user.has_perm("drafting.decide_proposal")
     assert not user.has_usable_password()
@@ -66,7 +73,9 @@ def test_malformed_row_names_its_line_and_imports_nothing(bad_row, message):
 @pytest.mark.django_db
 def test_import_command_reports_the_bad_line(tmp_path):
     roster = tmp_path / "roster.csv"
-    roster.write_text(f"{HEADER}\na.b,Ok,Pos,Org,academy,scientific,no,expert,,\nc.d,Dup,Pos,Org,academy,nowhere,no,expert,,\n")
+    roster.write_text(
+        f"{HEADER}\na.b,Ok,Pos,Org,academy,scientific,no,expert,,\nc.d,Dup,Pos,Org,academy,nowhere,no,expert,,\n"
+    )
     with pytest.raises(CommandError, match="Line 3 \\(Dup\\)"):
         call_command("import_roster", str(roster))
     assert Expert.objects.count() == 0

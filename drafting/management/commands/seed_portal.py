@@ -54,8 +54,13 @@ class Command(BaseCommand):
             user = self._demo_user(User, username)
             expert, created = Expert.objects.get_or_create(
                 user=user,
-                defaults={"full_name": full_name, "position": "Demo account", "organisation": kisi, "bloc": bloc,
-                          "role": role},
+                defaults={
+                    "full_name": full_name,
+                    "position": "Demo account",
+                    "organisation": kisi,
+                    "bloc": bloc,
+                    "role": role,
+                },
             )
             expert_set_groups(expert)
         staff = self._demo_user(User, "demo-staff")
@@ -63,8 +68,7 @@ class Command(BaseCommand):
         staff.save()
         staff.groups.add(Group.objects.get(name=STAFF_GROUP))
         self.stdout.write(
-            "Demo accounts (DEBUG only): demo-expert, demo-coordinator, demo-staff; "
-            f"password: {DEMO_PASSWORD}"
+            f"Demo accounts (DEBUG only): demo-expert, demo-coordinator, demo-staff; password: {DEMO_PASSWORD}"
         )
 
     def _demo_user(self, User, username):
