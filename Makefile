@@ -22,7 +22,7 @@ done; \
 echo "No Python >= 3.12 found (tried: $$candidates). Install one or pass PYTHON=/path/to/python3.12." >&2; exit 1
 endef
 
-.PHONY: run test venv browser bench check-deploy clean
+.PHONY: run test lint venv browser bench check-deploy clean
 
 $(BIN)/.installed: requirements.txt
 	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
@@ -57,9 +57,19 @@ browser:
 test: venv browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# What CI checks before the suites: lint and format (pyproject.toml), migrations in step with
+# the models, and Django's system checks.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check --fail-level WARNING
+
 bench: venv
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_export.py
+	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_serve.py
 
 check-deploy: venv
 	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -68,6 +68,16 @@ class SectionRevisionFields(models.Model):
         abstract = True
 
 
+class SectionHistory(HistoricalRecords):
+    """Section history with an index on (section, revision): every page that reads a revision
+    finds its row directly, instead of scanning the section's whole history."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["indexes"] = [models.Index(fields=["id", "version"], name="section_revision_idx")]
+        return options
+
+
 class SectionQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_retired=False)
@@ -94,7 +104,7 @@ class Section(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["body_html"], bases=[SectionRevisionFields])
+    history = SectionHistory(excluded_fields=["body_html"], bases=[SectionRevisionFields])
     objects = SectionQuerySet.as_manager()
 
     class Meta:
@@ -187,7 +197,6 @@ class Proposal(models.Model):
         related_name="+",
         verbose_name=_("parent of the new section"),
     )
-    new_order = models.PositiveIntegerField(_("place of the new section"), null=True, blank=True)
     heading = models.CharField(_("heading of the new section"), max_length=300, blank=True)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("proposed text"), blank=True)

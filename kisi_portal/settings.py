@@ -73,7 +73,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "members.backends.MemberBackend",
 ]
 
 ROOT_URLCONF = "kisi_portal.urls"
@@ -156,7 +156,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kisi_cache",
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    },
 }
 
 # Email (Django 6.1 mailers): the console by default, SMTP when EMAIL_HOST is set.

@@ -1,4 +1,5 @@
-"""Each section history row records its size, its size change and the origin of each paragraph.
+"""Each section history row records its size, its size change and the origin of each paragraph,
+and is found by (section, revision) through an index.
 
 Existing rows are filled in by walking each section's history once, oldest first, with the
 same step the services take on every save; no row's own fields are changed.
@@ -46,6 +47,10 @@ class Migration(migrations.Migration):
             model_name="historicalsection",
             name="paragraph_origins",
             field=models.JSONField(blank=True, editable=False, null=True, verbose_name="origin of each paragraph"),
+        ),
+        migrations.AddIndex(
+            model_name="historicalsection",
+            index=models.Index(fields=["id", "version"], name="section_revision_idx"),
         ),
         migrations.RunPython(fill_in, migrations.RunPython.noop),
     ]

@@ -1,5 +1,6 @@
 """The document as a whole: editions, the current draft, their comparison, and export snapshots."""
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -159,13 +160,23 @@ def document_body_html(concept: Concept, *, can_edit: bool) -> SafeString:
     The page changes only when a section does, so its body is kept in the shared cache under
     the Concept's stamp (which every text or outline change raises), the reader's language
     (dates and words) and what their role lets them follow. A read then costs one aggregate
-    query and a cache lookup, whatever the size of the Concept. Nothing person-specific is
-    rendered into it: no request, no CSRF token.
+    query and a lookup, whatever the size of the Concept. Nothing person-specific is rendered
+    into it: no request, no CSRF token.
     """
     key = f"concept-document:{concept.pk}:{concept_stamp(concept)}:{get_language()}:{'edit' if can_edit else 'read'}"
+    return mark_safe(_document_html(key, concept.pk, can_edit))  # our template over sanitised HTML
+
+
+@functools.lru_cache(maxsize=32)
+def _document_html(key: str, concept_pk: int, can_edit: bool) -> str:
+    """The body under `key`: the worker's own copy, else the shared cache's, else built now.
+
+    The key names the content (the stamp), so a worker's copy never goes stale, and keeping a
+    few of them spares each read the shared cache's round trip and unpickling.
+    """
     html = cache.get(key)
     if html is None:
-        nodes = flatten(concept_outline(concept, with_changes=True))
+        nodes = flatten(concept_outline(Concept(pk=concept_pk), with_changes=True))
         html = render_to_string("drafting/_document_sections.html", {"nodes": nodes, "can_edit": can_edit})
         cache.set(key, html, timeout=DOCUMENT_CACHE_SECONDS)
-    return mark_safe(html)  # our own template, over HTML stored by the sanitising pipeline
+    return html

@@ -19,7 +19,7 @@ def _latest_change(field_name: str):
     # The latest change is the history row of the section's current version: an equality on
     # the indexed section id, never "the newest row", which lets PostgreSQL choose a backward
     # scan of the whole history table per section when its statistics are stale.
-    history = Section.history.model.objects.filter(id=OuterRef("pk"), version=OuterRef("version"))
+    history = Section.history.model.objects.filter(id=OuterRef("pk"), version=OuterRef("version")).order_by()
     return Subquery(history.values(field_name)[:1])
 
 

@@ -291,6 +291,21 @@ def test_section_comment_with_a_quote_shows_on_the_board(expert_client, section)
     assert "Уточнить" in board and "Второе предложение." in board
 
 
+@pytest.mark.django_db
+def test_comment_whose_passage_was_removed_links_to_the_revision_it_quoted(expert_client, section, expert):
+    expert_client.post(
+        reverse("drafting:section-comment-add", args=[section.pk]), {"body": "Уточнить", "quote": "Второе предложение."}
+    )
+    services.section_edit(
+        section=section, base_version=1, body="Совсем другой текст раздела.", user=expert, summary="Переписано"
+    )
+
+    board = expert_client.get(reverse("drafting:section-board", args=[section.pk])).text
+
+    assert "The quoted passage has changed" in board
+    assert reverse("drafting:section-revision", args=[section.pk, 1]) in board
+
+
 # --- notices ---
 
 
