@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path
 
 from kisi_portal.urls import urlpatterns as portal_urlpatterns
@@ -25,4 +26,13 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_body(), content_type="text/html; charset=utf-8")
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench-bare"), *portal_urlpatterns]
+def frame(request: HttpRequest) -> HttpResponse:
+    """An empty page in the portal's frame (header, navigation, footer): what every page costs."""
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench-bare"),
+    path("bench/frame/", frame, name="bench-frame"),
+    *portal_urlpatterns,
+]
