@@ -157,6 +157,8 @@ CACHES = {
         "LOCATION": "kisi_cache",
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
+    # Each worker's own, for fragments whose key names everything they depend on (the navigation).
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kisi-portal-local"},
 }
 
 # Email (Django 6.1 mailers): the console by default, SMTP when EMAIL_HOST is set.

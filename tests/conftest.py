@@ -17,9 +17,12 @@ def _fresh_cache_and_no_lockouts(request, settings, django_db_blocker):
     # A deliberately slow hasher is the point in production and a waste in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
+    from django.core.cache import caches
+
     from drafting.selectors.documents import _document_html
 
     _document_html.cache_clear()  # a worker's copies of the document, keyed by content
+    caches["local"].clear()  # a worker's copies of fragments (the navigation)
     # The cache is a table of the test database: a test in a transaction leaves nothing in it,
     # but a transactional one (a live server, racing threads) commits, so it is emptied after.
     if {"transactional_db", "live_server"} & set(request.fixturenames):

@@ -214,3 +214,17 @@ def test_production_refuses_the_development_secret():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_navigation_kept_by_the_worker_still_follows_each_readers_role(client, concept, expert, coordinator):
+    url = reverse("drafting:concept-toc", args=[concept.pk])
+    queue = reverse("drafting:merge-queue", args=[concept.pk])
+
+    client.force_login(expert)
+    assert queue not in client.get(url).text
+    client.force_login(coordinator)
+    assert queue in client.get(url).text
+    client.force_login(expert)
+    assert queue not in client.get(url).text
+    assert 'aria-current="page"' in client.get(url).text
