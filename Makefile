@@ -22,7 +22,7 @@ done; \
 echo "No Python >= 3.12 found (tried: $$candidates). Install one or pass PYTHON=/path/to/python3.12." >&2; exit 1
 endef
 
-.PHONY: run test lint venv browser bench check-deploy clean
+.PHONY: run test lint venv messages browser bench check-deploy clean
 
 $(BIN)/.installed: requirements.txt
 	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
@@ -37,7 +37,15 @@ $(BIN)/.installed: requirements.txt
 
 venv: $(BIN)/.installed
 
-run: venv
+# The Russian and Kazakh catalogues (locale/*/LC_MESSAGES/django.po) are compiled on install;
+# gettext's msgfmt does it, so it is installed where missing, as Chromium is for the tests.
+messages: venv
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+		else echo "The portal needs gettext to compile its catalogues (sudo apt-get install gettext)" >&2; exit 1; fi; }
+	$(BIN)/python manage.py compilemessages --ignore='.venv*' --verbosity 0
+
+run: venv messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_portal
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -54,7 +62,7 @@ browser:
 		else echo "The tests need:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; \
 	fi
 
-test: venv browser
+test: venv browser messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # What CI checks before the suites: lint and format (pyproject.toml), migrations in step with

@@ -11,6 +11,30 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _clock_near_midnight_in_almaty():
+    """With KISI_TEST_CLOCK=almaty-midnight the whole suite runs across a midnight in Asia/Almaty.
+
+    The clock starts a minute before the next local midnight (always in the future, so the
+    browser, whose clock does not move, still accepts the session cookies) and keeps ticking.
+    A test that builds a date people see from UTC instead of the local date fails then; CI
+    runs one of its two suites this way, so the suite holds at any hour.
+    """
+    if os.environ.get("KISI_TEST_CLOCK") != "almaty-midnight":
+        yield
+        return
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    almaty = ZoneInfo("Asia/Almaty")
+    now = datetime.now(almaty)
+    start = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), almaty) - timedelta(minutes=1)
+    with time_machine.travel(start, tick=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_no_lockouts(request, settings, django_db_blocker):
     settings.AXES_ENABLED = False
