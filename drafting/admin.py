@@ -5,6 +5,7 @@ same service path as the portal, so the version still rises and the HTML is re-r
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from drafting import services
@@ -20,11 +21,18 @@ from drafting.models import (
     Position,
     Proposal,
     Section,
+    change_reason_display,
 )
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    history_list_display = ["history_change_reason"]
+    """History pages show why each change was made in the reader's language: rows store a code."""
+
+    history_list_display = ["change_reason"]
+
+    @admin.display(description=_("Why"))
+    def change_reason(self, record):
+        return change_reason_display(record.history_change_reason)
 
 
 @admin.register(Concept)
@@ -41,8 +49,12 @@ class SectionAdmin(HistoryAdmin):
     search_fields = ["heading", "body"]
     readonly_fields = ["version"]
     list_select_related = ["concept", "parent"]
-    history_list_display = ["version", "change_kind", "history_change_reason"]
+    history_list_display = ["version", "change_kind", "revision_reason"]
     fields = ["concept", "parent", "order", "heading", "body", "is_retired", "version"]
+
+    @admin.display(description=_("Why"))
+    def revision_reason(self, record):
+        return record.reason_display()
 
     def save_model(self, request, obj, form, change):
         reverting_to = obj.version if change and "/history/" in request.path else None
@@ -125,10 +137,13 @@ class AgendaItemAdmin(HistoryAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "verb", "summary"]
+    list_display = ["created_at", "actor", "verb", "sentence"]
     list_filter = ["verb"]
-    search_fields = ["summary"]
-    list_select_related = ["actor"]
+    list_select_related = ["actor__expert"]
+
+    @admin.display(description=_("What happened"))
+    def sentence(self, activity):
+        return activity.sentence()
 
     def has_change_permission(self, request, obj=None):
         return False

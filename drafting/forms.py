@@ -3,12 +3,24 @@ so bad input becomes a message next to the field, with the typed text kept."""
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from drafting.models import AgendaItem, Edition, Position, Proposal, Section
 from members.models import Expert
 
-BODY_HELP = _("Markdown: **bold**, *italic*, lists with “-”, headings with “#”. At most %(limit)s characters.")
+
+def _body_help(limit: int) -> str:
+    # Made in the reader's language when the form is shown, with the noun agreeing with the number.
+    return ngettext(
+        "Markdown: **bold**, *italic*, lists with “-”, headings with “#”. At most %(limit)s character.",
+        "Markdown: **bold**, *italic*, lists with “-”, headings with “#”. At most %(limit)s characters.",
+        limit,
+    ) % {"limit": f"{limit:,}".replace(",", " ")}
+
+
+body_help = lazy(_body_help, str)
 
 LOST_BASE = _(
     "The form lost the revision you started from. Your text is kept below; open the section again in another tab "
@@ -23,7 +35,7 @@ class SectionEditForm(forms.Form):
         strip=False,
         max_length=settings.SECTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"class": "editor", "rows": 24, "spellcheck": "true"}),
-        help_text=BODY_HELP % {"limit": f"{settings.SECTION_MAX_CHARS:,}".replace(",", " ")},
+        help_text=body_help(settings.SECTION_MAX_CHARS),
     )
     summary = forms.CharField(
         label=_("Summary of your change"),

@@ -1,6 +1,6 @@
 """What a section's history row records beyond the model's own fields.
 
-Services set `_change_kind`, `_proposal`, `_previous_size` and `_paragraph_origins` on the
+Services set `_change_kind`, `_change_data`, `_proposal`, `_previous_size` and `_paragraph_origins` on the
 section before `save()` (drafting/services/revisions.py); this receiver copies them onto the
 historical row django-simple-history is about to write, with the text's size. Attribution, history
 pages and change lists then come from the history table alone, one row per revision shown.
@@ -17,6 +17,7 @@ def copy_revision_fields(sender, instance, history_instance, **kwargs):
     if not isinstance(instance, Section):
         return
     history_instance.change_kind = getattr(instance, "_change_kind", RevisionKind.EDIT)
+    history_instance.change_data = getattr(instance, "_change_data", None) or {}
     proposal = getattr(instance, "_proposal", None)
     history_instance.proposal_id = proposal.pk if proposal is not None else None
     history_instance.size = len(instance.body)

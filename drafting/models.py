@@ -34,13 +34,60 @@ class Concept(models.Model):
 
 
 class RevisionKind(models.TextChoices):
-    """Why a section got a new revision; stored on its history row."""
+    """Why a section got a new revision; stored on its history row with its data (`change_data`).
+
+    The sentence a reader sees ("Reverted to revision 3") is made from the kind and the data when
+    the page is shown (drafting.selectors.sentences.revision_reason), in the reader's language;
+    `history_change_reason` keeps only a person's own words (an edit summary).
+    """
 
     CREATE = "create", _("Created")
     EDIT = "edit", _("Edited")
     MERGE = "merge", _("Merged proposal")
     REVERT = "revert", _("Reverted")
-    OUTLINE = "outline", _("Outline change")
+    RENAME = "rename", _("Renamed")
+    MOVE = "move", _("Moved")
+    REPARENT = "reparent", _("Moved to another place")
+    RETIRE = "retire", _("Retired")
+    RESTORE = "restore", _("Restored")
+    ADMIN = "admin", _("Changed in the admin")
+    OUTLINE = "outline", _("Outline change")  # rows written before the outline kinds above
+
+
+class ChangeReason(models.TextChoices):
+    """What a service did to a proposal, comment, position, edition, meeting or agenda item.
+
+    Stored as the code in `history_change_reason` of those models' history rows; the label is
+    shown in the reader's language. A person's own words stay in their own field
+    (`Proposal.decision_reason`, `AgendaItem.note`, `Position.reason`).
+    """
+
+    PROPOSED = "proposed", _("Proposed")
+    REVISED = "revised", _("Revised by the author")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged")
+    NEEDS_REVIEW = "needs-review", _("Needs review: another proposal changed the same passage")
+    AGREED = "agreed", _("Agreed at a meeting")
+    WRITTEN = "written", _("Written")
+    EDITED = "edited", _("Edited by the author")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    POSITION_TAKEN = "position-taken", _("Took a position")
+    POSITION_CHANGED = "position-changed", _("Changed position")
+    FROZEN = "frozen", _("Frozen")
+    SCHEDULED = "scheduled", _("Scheduled")
+    MINUTES = "minutes", _("Minutes and attendance recorded")
+    AGENDA = "agenda", _("Put on the agenda")
+    OUTCOME = "outcome", _("Outcome recorded")
+
+
+def change_reason_display(code: str | None) -> str:
+    """The label of a stored change-reason code, in the reader's language; anything else as it is."""
+    if not code:
+        return ""
+    labels = dict(ChangeReason.choices)
+    return str(labels[code]) if code in labels else code
 
 
 class SectionRevisionFields(models.Model):
@@ -49,6 +96,9 @@ class SectionRevisionFields(models.Model):
     change_kind = models.CharField(
         _("kind of change"), max_length=16, choices=RevisionKind.choices, default=RevisionKind.EDIT
     )
+    # What the sentence of a system-made change needs: {"to_version": 3}, {"old_heading": "…"},
+    # {"direction": "up"}, {"parent_heading": "…"}, {"proposal": 7, "author": "…"}, {"starter": true}.
+    change_data = models.JSONField(_("data of the change"), default=dict, blank=True)
     proposal = models.ForeignKey(
         "drafting.Proposal",
         on_delete=models.SET_NULL,
@@ -66,6 +116,12 @@ class SectionRevisionFields(models.Model):
 
     class Meta:
         abstract = True
+
+    def reason_display(self) -> str:
+        """Why this revision was made, in the reader's language."""
+        from drafting.selectors.sentences import revision_reason
+
+        return revision_reason(self.change_kind, self.change_data, self.history_change_reason)
 
 
 class SectionHistory(HistoricalRecords):
@@ -337,7 +393,12 @@ class Position(models.Model):
 
 
 class Activity(models.Model):
-    """Something that happened in the drafting, for "what changed since my last visit"."""
+    """Something that happened in the drafting, for "what changed since my last visit".
+
+    It stores the kind of event (`verb`), who and what it concerns, and the rest of its data
+    (`data`: a title, a heading, a revision, a reason a person typed); the sentence is made in the
+    reader's language when it is shown (`sentence()`), never stored.
+    """
 
     class Verb(models.TextChoices):
         EDITED = "edited", _("edited")
@@ -345,16 +406,24 @@ class Activity(models.Model):
         REVISED = "revised", _("revised a proposal")
         WITHDREW = "withdrew", _("withdrew")
         MERGED = "merged", _("merged")
+        NEEDS_REVIEW = "needs_review", _("asked for review")
         REJECTED = "rejected", _("rejected")
         COMMENTED = "commented", _("commented")
         TOOK_POSITION = "took_position", _("took a position")
         OBJECTED = "objected", _("objected")
+        ADDED_SECTION = "added_section", _("added a section")
+        REVERTED = "reverted", _("reverted")
+        RENAMED = "renamed", _("renamed")
+        MOVED = "moved", _("moved")
+        REPARENTED = "reparented", _("moved to another place")
+        RETIRED = "retired", _("retired")
+        RESTORED = "restored", _("restored")
         OUTLINE = "outline", _("changed the outline")
         FROZE = "froze", _("froze")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     verb = models.CharField(max_length=16, choices=Verb.choices)
-    summary = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -365,7 +434,7 @@ class Activity(models.Model):
         verbose_name_plural = _("activity")
 
     def __str__(self):
-        return self.summary
+        return self.sentence()
 
     def get_absolute_url(self):
         if self.proposal_id:
@@ -373,6 +442,12 @@ class Activity(models.Model):
         if self.section_id:
             return reverse("drafting:section-detail", args=[self.section_id])
         return reverse("drafting:home")
+
+    def sentence(self) -> str:
+        """The event as one sentence in the active language (drafting.selectors.sentences)."""
+        from drafting.selectors.sentences import activity_sentence
+
+        return activity_sentence(self)
 
 
 class Notice(models.Model):

@@ -59,6 +59,7 @@ from drafting.selectors.proposals import (
     proposal_merge_plan,
     proposal_with_relations,
 )
+from drafting.selectors.sentences import activity_sentence, person_name, revision_reason, words_changed
 
 __all__ = [
     "AttributedParagraph",
@@ -78,6 +79,7 @@ __all__ = [
     "TextComparison",
     "ThreadNode",
     "activity_feed",
+    "activity_sentence",
     "agenda_item",
     "comment_threads",
     "compare_documents",
@@ -106,9 +108,11 @@ __all__ = [
     "proposal_consensus",
     "proposal_list",
     "proposal_merge_plan",
+    "person_name",
     "proposal_with_relations",
     "retired_sections",
     "revision_html",
+    "revision_reason",
     "revision_text",
     "revisions",
     "section_attribution",
@@ -118,4 +122,5 @@ __all__ = [
     "section_history",
     "section_number",
     "section_recent_changes",
+    "words_changed",
 ]

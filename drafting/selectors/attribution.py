@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from drafting.models import Section
+from drafting.selectors.sentences import revision_reason
 from drafting.text import attribute_paragraphs, split_paragraphs
 
 
@@ -44,6 +45,7 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
         "version",
         "history_date",
         "change_kind",
+        "change_data",
         "history_change_reason",
         "proposal_id",
         "history_user__username",
@@ -59,7 +61,7 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
             user_name=full_name or username or "",
             date=date,
             kind=kind,
-            reason=reason or "",
+            reason=revision_reason(kind, data, reason),
             proposal_id=proposal_id,
             proposal_author=(author_name or author_username) if proposal_id else None,
             meeting_title=meeting_title,
@@ -69,6 +71,7 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
             version,
             date,
             kind,
+            data,
             reason,
             proposal_id,
             username,

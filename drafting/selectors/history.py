@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from drafting.markdown import render_markdown
 from drafting.models import Section
+from drafting.selectors.sentences import words_changed
 from drafting.text import DiffChunk, diff_stats, render_inline_diff, render_side_by_side, word_diff
 
 
@@ -70,6 +71,11 @@ class Comparison:
     words_added: int
     words_removed: int
     heading_changed: bool
+
+    @property
+    def words_summary(self) -> str:
+        """ "3 words added, 1 removed.", each count agreeing with its noun in the reader's language."""
+        return words_changed(self.words_added, self.words_removed)
 
 
 @dataclass(frozen=True)

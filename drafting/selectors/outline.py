@@ -41,7 +41,7 @@ def concept_outline(concept: Concept, *, with_changes: bool = False, with_body: 
 
     Numbers come from the tree, never from stored values, so moving a section renumbers
     everything after it. With `with_changes`, each section also carries who last changed
-    it and when (`last_changed_by`, `last_changed_at`, `last_reason`), in the same query.
+    it and when (`last_changed_by`, `last_changed_at`), in the same query.
     """
     sections = Section.objects.current().filter(concept=concept).order_by("order", "pk")
     if with_changes:
@@ -49,7 +49,6 @@ def concept_outline(concept: Concept, *, with_changes: bool = False, with_body: 
             last_changed_at=_latest_change("history_date"),
             last_changed_by=_latest_change("history_user__expert__full_name"),
             last_changed_by_username=_latest_change("history_user__username"),
-            last_reason=_latest_change("history_change_reason"),
         )
     elif not with_body:
         sections = sections.defer("body", "body_html")

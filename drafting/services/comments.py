@@ -3,9 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from drafting.markdown import render_markdown
-from drafting.models import Activity, Comment, Proposal, Section
+from drafting.models import Activity, ChangeReason, Comment, Proposal, Section
 from drafting.services.activity import record
 from drafting.services.revisions import stamp
 from drafting.text import make_anchor
@@ -31,7 +32,12 @@ def comment_add(
             depth, ancestor = depth + 1, ancestor.parent
         if depth >= MAX_THREAD_DEPTH:
             raise ValidationError(
-                _("Replies go at most %(n)s levels deep; reply higher up the thread.") % {"n": MAX_THREAD_DEPTH}
+                ngettext(
+                    "Replies go at most %(n)s level deep; reply higher up the thread.",
+                    "Replies go at most %(n)s levels deep; reply higher up the thread.",
+                    MAX_THREAD_DEPTH,
+                )
+                % {"n": MAX_THREAD_DEPTH}
             )
     if (section is None) == (proposal is None):
         raise ValidationError(_("A comment belongs to a section or to a proposal."))
@@ -46,14 +52,13 @@ def comment_add(
             raise ValidationError(_("The quoted passage is not in the current text of this section."))
         comment.quote, comment.quote_prefix, comment.quote_suffix = anchor.quote, anchor.prefix, anchor.suffix
         comment.quote_version = section.version
-    stamp(comment, author, _("Written"))
+    stamp(comment, author, ChangeReason.WRITTEN)
     comment.save()
-    target = proposal or section
     thread_authors = [parent.author] if parent is not None else []
     record(
         author,
         Activity.Verb.COMMENTED,
-        _("on “%(target)s”") % {"target": target},
+        data={"title": proposal.title} if proposal else {"heading": section.heading},
         section=section,
         proposal=proposal,
         notify=thread_authors + ([proposal.author] if proposal else []),
@@ -67,7 +72,7 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     if locked.author_id != user.pk:
         raise ValidationError(_("Only the author can edit a comment."))
     locked.body, locked.body_html = body, render_markdown(body)
-    stamp(locked, user, _("Edited by the author"))
+    stamp(locked, user, ChangeReason.EDITED)
     locked.save()
     return locked
 
@@ -82,6 +87,6 @@ def comment_set_resolved(*, comment: Comment, user, resolved: bool) -> Comment:
         raise ValidationError(_("Only the author of the thread or a coordinator can resolve it."))
     if locked.is_resolved != resolved:
         locked.is_resolved = resolved
-        stamp(locked, user, _("Resolved") if resolved else _("Reopened"))
+        stamp(locked, user, ChangeReason.RESOLVED if resolved else ChangeReason.REOPENED)
         locked.save()
     return locked

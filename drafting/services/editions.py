@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from drafting.models import Activity, Concept, Edition, EditionSection, Section
+from drafting.models import Activity, ChangeReason, Concept, Edition, EditionSection, Section
 from drafting.selectors import concept_outline, flatten
 from drafting.services.activity import record
 from drafting.services.revisions import stamp
@@ -21,7 +21,7 @@ def edition_freeze(*, concept: Concept, name: str, note: str = "", user) -> Edit
         raise ValidationError(_("An edition named “%(name)s” already exists; choose another name.") % {"name": name})
     list(Section.objects.select_for_update(no_key=True).filter(concept=concept).values_list("pk", flat=True))
     edition = Edition(concept=concept, name=name, note=note, created_by=user)
-    stamp(edition, user, _("Frozen"))
+    stamp(edition, user, ChangeReason.FROZEN)
     edition.save()
     EditionSection.objects.bulk_create(
         EditionSection(
@@ -36,5 +36,5 @@ def edition_freeze(*, concept: Concept, name: str, note: str = "", user) -> Edit
         )
         for index, node in enumerate(flatten(concept_outline(concept)))
     )
-    record(user, Activity.Verb.FROZE, _("edition “%(name)s”") % {"name": name})
+    record(user, Activity.Verb.FROZE, data={"name": name})
     return edition

@@ -2,12 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from drafting.markdown import render_markdown
-from drafting.models import AgendaItem, Concept, Edition, Meeting, Proposal
+from drafting.models import AgendaItem, ChangeReason, Concept, Edition, Meeting, Proposal
 from drafting.services.proposals import proposal_reject
 from drafting.services.revisions import lock_proposal, stamp
 
@@ -34,11 +32,11 @@ def meeting_schedule(
         edition=edition,
         created_by=user,
     )
-    stamp(meeting, user, _("Scheduled"))
+    stamp(meeting, user, ChangeReason.SCHEDULED)
     meeting.save()
     for order, proposal in enumerate(proposals, start=1):
         item = AgendaItem(meeting=meeting, proposal=proposal, order=order)
-        stamp(item, user, _("Put on the agenda"))
+        stamp(item, user, ChangeReason.AGENDA)
         item.save()
     return meeting
 
@@ -52,7 +50,7 @@ def meeting_update(
     if minutes is not None:
         locked.minutes, locked.minutes_html = minutes, render_markdown(minutes)
     locked.edition = edition
-    stamp(locked, user, _("Minutes and attendance recorded"))
+    stamp(locked, user, ChangeReason.MINUTES)
     locked.save()
     if attendees is not None:
         locked.attendees.set(attendees)
@@ -71,17 +69,14 @@ def meeting_record_outcome(*, meeting: Meeting, proposal: Proposal, outcome: str
         raise ValidationError(_("Proposal #%(pk)s is not on this meeting's agenda.") % {"pk": proposal.pk})
     if outcome not in AgendaItem.Outcome.values:
         raise ValidationError(_("Choose agreed, postponed or rejected."))
-    when = date_format(timezone.localtime(meeting.starts_at), "j F Y")
     item.outcome, item.note = outcome, note
-    stamp(item, user, _("Outcome: %(outcome)s") % {"outcome": item.get_outcome_display()})
+    stamp(item, user, ChangeReason.OUTCOME)
     item.save()
     if outcome == AgendaItem.Outcome.AGREED:
         locked = lock_proposal(proposal)
         locked.agreed_meeting = meeting
-        stamp(locked, user, _("Agreed at the meeting of %(date)s") % {"date": when})
+        stamp(locked, user, ChangeReason.AGREED)
         locked.save()
     elif outcome == AgendaItem.Outcome.REJECTED and proposal.is_open:
-        proposal_reject(
-            proposal=proposal, decided_by=user, reason=note or _("Rejected at the meeting of %(date)s") % {"date": when}
-        )
+        proposal_reject(proposal=proposal, decided_by=user, reason=note, at_meeting=meeting)
     return item

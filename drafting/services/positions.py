@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from drafting.models import Activity, Position, Proposal
+from drafting.models import Activity, ChangeReason, Position, Proposal
 from drafting.services.activity import record
 from drafting.services.proposals import require_open
 from drafting.services.revisions import lock_proposal, stamp
@@ -20,21 +20,20 @@ def position_record(*, proposal: Proposal, expert, stance: str, reason: str = ""
     if not expert.is_active:
         raise ValidationError(_("Only active members of the Working Group take positions."))
     locked = lock_proposal(proposal)
-    require_open(locked, _("answered"))
+    require_open(locked, "answered")
     position = Position.objects.select_for_update(no_key=True).filter(proposal=locked, expert=expert).first()
     if position and (position.stance, position.reason) == (stance, reason):
         return position
     changed = position is not None
     position = position or Position(proposal=locked, expert=expert)
     position.stance, position.reason = stance, reason
-    stamp(position, expert.user, _("Changed position") if changed else _("Took a position"))
+    stamp(position, expert.user, ChangeReason.POSITION_CHANGED if changed else ChangeReason.POSITION_TAKEN)
     position.save()
     objecting = stance == Position.Stance.OBJECT
     record(
         expert.user,
         Activity.Verb.OBJECTED if objecting else Activity.Verb.TOOK_POSITION,
-        _("%(stance)s on #%(pk)s “%(title)s”")
-        % {"stance": position.get_stance_display(), "pk": locked.pk, "title": locked.title},
+        data={"stance": stance, "title": locked.title},
         section=locked.section,
         proposal=locked,
         notify=[locked.author] if objecting else (),

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drafting.models import Activity, Concept, Proposal, RevisionKind, Section
+from drafting.models import Activity, ChangeReason, Concept, Proposal, RevisionKind, Section
 from drafting.selectors import MergePlan, proposal_merge_plan, revision_text
 from drafting.services.activity import record
 from drafting.services.outline import section_create
@@ -23,11 +23,22 @@ def _author_name(user) -> str:
     return expert.full_name if expert else user.get_username()
 
 
+def _closed_messages() -> dict[str, str]:
+    # One whole sentence per action, so each translates as a unit.
+    return {
+        "merged": _("Proposal #%(pk)s is %(status)s; it can no longer be merged."),
+        "rejected": _("Proposal #%(pk)s is %(status)s; it can no longer be rejected."),
+        "withdrawn": _("Proposal #%(pk)s is %(status)s; it can no longer be withdrawn."),
+        "changed": _("Proposal #%(pk)s is %(status)s; it can no longer be changed."),
+        "answered": _("Proposal #%(pk)s is %(status)s; it can no longer be answered."),
+    }
+
+
 def require_open(proposal: Proposal, action: str) -> None:
+    """Refuse `action` ("merged", "rejected", "withdrawn", "changed", "answered") on a closed proposal."""
     if not proposal.is_open:
         raise ValidationError(
-            _("Proposal #%(pk)s is %(status)s; it can no longer be %(action)s.")
-            % {"pk": proposal.pk, "status": proposal.get_status_display().lower(), "action": action}
+            _closed_messages()[action] % {"pk": proposal.pk, "status": proposal.get_status_display().lower()}
         )
 
 
@@ -53,12 +64,12 @@ def proposal_create_amendment(
         rationale=rationale,
         author=author,
     )
-    stamp(proposal, author, _("Proposed"))
+    stamp(proposal, author, ChangeReason.PROPOSED)
     proposal.save()
     record(
         author,
         Activity.Verb.PROPOSED,
-        _("#%(pk)s “%(title)s” on “%(heading)s”") % {"pk": proposal.pk, "title": title, "heading": locked.heading},
+        data={"title": title, "heading": locked.heading},
         section=locked,
         proposal=proposal,
     )
@@ -82,12 +93,12 @@ def proposal_create_section(
         rationale=rationale,
         author=author,
     )
-    stamp(proposal, author, _("Proposed"))
+    stamp(proposal, author, ChangeReason.PROPOSED)
     proposal.save()
     record(
         author,
         Activity.Verb.PROPOSED,
-        _("#%(pk)s new section “%(heading)s”") % {"pk": proposal.pk, "heading": heading},
+        data={"title": title, "heading": heading, "new_section": True},
         proposal=proposal,
     )
     return proposal
@@ -114,7 +125,7 @@ def proposal_update(
     locked = lock_proposal(proposal)
     if locked.author_id != user.pk:
         raise ValidationError(_("Only the author can change a proposal."))
-    require_open(locked, _("changed"))
+    require_open(locked, "changed")
     if base_version is not None and locked.kind == Proposal.Kind.AMENDMENT and base_version != locked.base_version:
         if not 1 <= base_version <= locked.section.version:
             raise ValidationError(_("The form refers to a revision this section does not have."))
@@ -125,12 +136,12 @@ def proposal_update(
         if parent is not None and (parent.concept_id != locked.concept_id or parent.is_retired):
             raise ValidationError(_("A new section can only be placed under a current section of this Concept."))
         locked.heading, locked.new_parent = heading or locked.heading, parent
-    stamp(locked, user, _("Revised by the author"))
+    stamp(locked, user, ChangeReason.REVISED)
     locked.save()
     record(
         user,
         Activity.Verb.REVISED,
-        _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": title},
+        data={"title": title},
         section=locked.section,
         proposal=locked,
     )
@@ -142,15 +153,15 @@ def proposal_withdraw(*, proposal: Proposal, user) -> Proposal:
     locked = lock_proposal(proposal)
     if locked.author_id != user.pk:
         raise ValidationError(_("Only the author can withdraw a proposal."))
-    require_open(locked, _("withdrawn"))
+    require_open(locked, "withdrawn")
     locked.status = Proposal.Status.WITHDRAWN
     locked.decided_at = timezone.now()
-    stamp(locked, user, _("Withdrawn by the author"))
+    stamp(locked, user, ChangeReason.WITHDRAWN)
     locked.save()
     record(
         user,
         Activity.Verb.WITHDREW,
-        _("#%(pk)s “%(title)s”") % {"pk": locked.pk, "title": locked.title},
+        data={"title": locked.title},
         section=locked.section,
         proposal=locked,
     )
@@ -158,20 +169,27 @@ def proposal_withdraw(*, proposal: Proposal, user) -> Proposal:
 
 
 @transaction.atomic
-def proposal_reject(*, proposal: Proposal, decided_by, reason: str) -> Proposal:
-    """A coordinator declines a proposal; the reason is required and shown to the author."""
-    if not reason.strip():
+def proposal_reject(*, proposal: Proposal, decided_by, reason: str, at_meeting=None) -> Proposal:
+    """A coordinator declines a proposal; the reason is required and shown to the author.
+
+    A rejection recorded as a meeting's outcome (`at_meeting`) may come without a typed reason:
+    the meeting is the reason, and the entry names it when it is shown.
+    """
+    if not reason.strip() and at_meeting is None:
         raise ValidationError(_("Give the author a reason for the rejection."))
     locked = lock_proposal(proposal)
-    require_open(locked, _("rejected"))
+    require_open(locked, "rejected")
     locked.status = Proposal.Status.REJECTED
     locked.decided_by, locked.decided_at, locked.decision_reason = decided_by, timezone.now(), reason
-    stamp(locked, decided_by, _("Rejected: %(reason)s") % {"reason": reason})
+    stamp(locked, decided_by, ChangeReason.REJECTED)
     locked.save()
+    data = {"title": locked.title, "reason": reason}
+    if at_meeting is not None:
+        data |= {"meeting": at_meeting.title, "meeting_date": at_meeting.starts_at.isoformat()}
     record(
         decided_by,
         Activity.Verb.REJECTED,
-        _("#%(pk)s “%(title)s”: %(reason)s") % {"pk": locked.pk, "title": locked.title, "reason": reason},
+        data=data,
         section=locked.section,
         proposal=locked,
         notify=[locked.author],
@@ -204,7 +222,7 @@ def proposal_merge(
     # Lock order everywhere: section, then proposals (see drafting/services/__init__.py).
     section = lock_section(proposal.section_id) if proposal.kind == Proposal.Kind.AMENDMENT else None
     locked_proposal = lock_proposal(proposal)
-    require_open(locked_proposal, _("merged"))
+    require_open(locked_proposal, "merged")
     if locked_proposal.kind == Proposal.Kind.NEW_SECTION:
         return _merge_new_section(locked_proposal, merged_by, text)
     locked_proposal.section = section
@@ -226,14 +244,13 @@ def proposal_merge(
             return MergeOutcome("conflict", locked_proposal, section, plan)
         text = merge.text
 
-    author = _author_name(locked_proposal.author)
     section.body = text
     save_revision(
         section,
         user=merged_by,
         kind=RevisionKind.MERGE,
+        data=_merge_data(locked_proposal),
         proposal=locked_proposal,
-        reason=_("Merged proposal #%(pk)s by %(author)s") % {"pk": locked_proposal.pk, "author": author},
     )
     _mark_merged(locked_proposal, merged_by, section)
     _flag_alternatives(section, merged=locked_proposal, user=merged_by)
@@ -249,8 +266,6 @@ def _merge_new_section(proposal: Proposal, merged_by, text: str | None) -> Merge
         parent=parent if parent is not None and not parent.is_retired else None,
         user=merged_by,
         proposal=proposal,
-        reason=_("Merged proposal #%(pk)s by %(author)s")
-        % {"pk": proposal.pk, "author": _author_name(proposal.author)},
     )
     proposal.section = section
     proposal.base_version = section.version
@@ -258,17 +273,21 @@ def _merge_new_section(proposal: Proposal, merged_by, text: str | None) -> Merge
     return MergeOutcome("merged", proposal, section)
 
 
+def _merge_data(proposal: Proposal) -> dict:
+    """What "Merged proposal #N by X" needs, kept on the revision (the proposal row may change)."""
+    return {"proposal": proposal.pk, "author": _author_name(proposal.author)}
+
+
 def _mark_merged(proposal: Proposal, merged_by, section: Section) -> None:
     proposal.status = Proposal.Status.MERGED
     proposal.decided_by, proposal.decided_at = merged_by, timezone.now()
     proposal.merged_version = section.version
-    stamp(proposal, merged_by, _("Merged as revision %(version)s") % {"version": section.version})
+    stamp(proposal, merged_by, ChangeReason.MERGED)
     proposal.save()
     record(
         merged_by,
         Activity.Verb.MERGED,
-        _("#%(pk)s “%(title)s” into “%(heading)s” (revision %(version)s)")
-        % {"pk": proposal.pk, "title": proposal.title, "heading": section.heading, "version": section.version},
+        data={"title": proposal.title, "heading": section.heading, "version": section.version},
         section=section,
         proposal=proposal,
         notify=[proposal.author],
@@ -286,13 +305,12 @@ def _flag_alternatives(section: Section, *, merged: Proposal, user) -> None:
         if merge_three_way(revision_text(section, other.base_version), section.body, other.text).clean:
             continue
         other.status = Proposal.Status.NEEDS_REVIEW
-        stamp(other, user, _("Needs review: proposal #%(pk)s changed the same passage") % {"pk": merged.pk})
+        stamp(other, user, ChangeReason.NEEDS_REVIEW)
         other.save()
         record(
             user,
-            Activity.Verb.MERGED,
-            _("#%(pk)s needs review against the new text of “%(heading)s”")
-            % {"pk": other.pk, "heading": section.heading},
+            Activity.Verb.NEEDS_REVIEW,
+            data={"title": other.title, "heading": section.heading, "merged": merged.pk},
             section=section,
             proposal=other,
             notify=[other.author],

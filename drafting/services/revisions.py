@@ -7,8 +7,13 @@ from drafting.models import Concept, Proposal, Section
 from drafting.text import attribute_paragraphs, attribute_step, split_paragraphs
 
 
-def save_revision(section: Section, *, user, reason: str, kind: str, proposal=None) -> Section:
+def save_revision(
+    section: Section, *, user, kind: str, data: dict | None = None, reason: str = "", proposal=None
+) -> Section:
     """Raise the version, render the text once, and save with who/why on the history row.
+
+    Why is stored as data, never as a sentence: `kind` and `data` (what its sentence needs,
+    drafting.selectors.sentences), and `reason` only for a person's own words (an edit summary).
 
     The row also records the text's size change and who wrote each paragraph, computed from
     the previous revision's row alone (drafting/history.py copies them), so neither a save nor
@@ -19,6 +24,7 @@ def save_revision(section: Section, *, user, reason: str, kind: str, proposal=No
     section.body_html = render_markdown(section.body)
     stamp(section, user, reason)
     section._change_kind = kind
+    section._change_data = data or {}
     section._proposal = proposal
     section._previous_size = len(previous[0]) if previous else 0
     section._paragraph_origins = [
@@ -42,7 +48,11 @@ def _previous_revision(section: Section) -> tuple[str, list[tuple[str, int]]] | 
 
 
 def stamp(record, user, reason: str) -> None:
-    """Who and why, for the history row the next save() writes."""
+    """Who and why, for the history row the next save() writes.
+
+    `reason` is a person's own words (a section's edit summary) or a `ChangeReason` code; never a
+    translated sentence.
+    """
     record._history_user = user
     record._change_reason = reason
 

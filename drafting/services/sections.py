@@ -56,7 +56,7 @@ def section_edit(*, section: Section, base_version: int, body: str, user, summar
     if base_version == locked.version:
         locked.body = body
         save_revision(locked, user=user, reason=summary, kind=RevisionKind.EDIT)
-        record(user, Activity.Verb.EDITED, _edit_summary(locked, summary), section=locked)
+        record(user, Activity.Verb.EDITED, data=_edit_data(locked, summary), section=locked)
         return EditOutcome("saved", locked, base_version)
 
     merge = merge_three_way(revision_text(locked, base_version), locked.body, body)
@@ -66,32 +66,38 @@ def section_edit(*, section: Section, base_version: int, body: str, user, summar
         return EditOutcome("unchanged", locked, base_version, merge)
     locked.body = merge.text
     save_revision(locked, user=user, reason=summary, kind=RevisionKind.EDIT)
-    record(user, Activity.Verb.EDITED, _edit_summary(locked, summary), section=locked)
+    record(user, Activity.Verb.EDITED, data=_edit_data(locked, summary), section=locked)
     return EditOutcome("merged", locked, base_version, merge)
 
 
-def _edit_summary(section: Section, summary: str) -> str:
-    return _("“%(heading)s”, revision %(version)s: %(summary)s") % {
-        "heading": section.heading,
-        "version": section.version,
-        "summary": summary,
-    }
+def _edit_data(section: Section, summary: str) -> dict:
+    return {"heading": section.heading, "version": section.version, "summary": summary}
 
 
 @transaction.atomic
-def section_revert(*, section: Section, to_version: int, user) -> Section:
-    """Restore the text and heading of a past revision as a new revision; nothing is deleted."""
+def section_revert(*, section: Section, to_version: int, user, reason: str = "") -> Section:
+    """Restore the text and heading of a past revision as a new revision; nothing is deleted.
+
+    `reason` is the person's own words, if they gave any; the revision records the revision
+    restored as data, and its sentence is made when it is shown.
+    """
     locked = lock_section(section)
     row = locked.history.filter(version=to_version).first()
     if row is None or to_version >= locked.version:
         raise ValidationError(_("There is no earlier revision %(version)s to restore.") % {"version": to_version})
     locked.body = row.body
     locked.heading = row.heading
-    return save_revision(
-        locked,
-        user=user,
-        reason=_("Reverted to revision %(version)s") % {"version": to_version},
-        kind=RevisionKind.REVERT,
+    save_revision(locked, user=user, reason=reason, kind=RevisionKind.REVERT, data={"to_version": to_version})
+    _record_revert(locked, user, to_version)
+    return locked
+
+
+def _record_revert(section: Section, user, to_version: int) -> None:
+    record(
+        user,
+        Activity.Verb.REVERTED,
+        data={"heading": section.heading, "to_version": to_version, "version": section.version},
+        section=section,
     )
 
 
@@ -100,17 +106,16 @@ def section_admin_save(*, section: Section, user, reverting_to: int | None = Non
     """Save a section changed by staff in the admin, on top of the live row as a new revision.
 
     A revert from the admin's history page arrives as the old row's values (its old version
-    included); it is recorded as "Reverted to revision N", exactly like a coordinator's revert.
+    included); it is recorded as a revert to that revision, exactly like a coordinator's revert.
     """
     if section.pk is None:
         section.order = section.order or next_order(section.concept, section.parent)
-        return save_revision(section, user=user, reason=_("Added in the admin"), kind=RevisionKind.CREATE)
+        save_revision(section, user=user, kind=RevisionKind.ADMIN, data={"created": True, "heading": section.heading})
+        record(user, Activity.Verb.ADDED_SECTION, data={"heading": section.heading}, section=section)
+        return section
     section.version = lock_section(section).version
     if reverting_to is not None:
-        return save_revision(
-            section,
-            user=user,
-            reason=_("Reverted to revision %(version)s") % {"version": reverting_to},
-            kind=RevisionKind.REVERT,
-        )
-    return save_revision(section, user=user, reason=_("Changed in the admin"), kind=RevisionKind.EDIT)
+        save_revision(section, user=user, kind=RevisionKind.REVERT, data={"to_version": reverting_to})
+        _record_revert(section, user, reverting_to)
+        return section
+    return save_revision(section, user=user, kind=RevisionKind.ADMIN)

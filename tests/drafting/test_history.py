@@ -1,10 +1,17 @@
 """Every change to a section leaves a history row with the right user, reason and revision."""
 
 import pytest
+from django.utils import translation
 
 from drafting import services
-from drafting.models import RevisionKind
+from drafting.models import Activity, RevisionKind
 from tests.factories import make_section
+
+
+def reason(row) -> str:
+    """The reason a reader of the English interface sees for a history row."""
+    with translation.override("en"):
+        return row.reason_display()
 
 
 @pytest.mark.django_db
@@ -13,8 +20,15 @@ def test_creating_a_section_records_revision_1_with_user_and_reason(concept, coo
 
     row = section.history.get()
     assert (row.version, row.history_user, row.history_type) == (1, coordinator, "+")
-    assert row.history_change_reason == "Added section “General provisions”"
-    assert row.change_kind == RevisionKind.CREATE
+    assert (row.change_kind, row.change_data) == (RevisionKind.CREATE, {"heading": "General provisions"})
+    assert row.history_change_reason == ""  # no system sentence is stored
+    assert reason(row) == "Added section “General provisions”"
+    activity = Activity.objects.get(section=section)
+    assert (activity.actor, activity.verb, activity.data) == (
+        coordinator,
+        Activity.Verb.ADDED_SECTION,
+        {"heading": "General provisions"},
+    )
 
 
 @pytest.mark.django_db
@@ -42,8 +56,15 @@ def test_revert_is_a_new_revision_and_deletes_nothing(concept, expert, coordinat
     rows = list(section.history.order_by("history_id"))
     assert [r.version for r in rows] == [1, 2, 3]
     assert rows[-1].history_user == coordinator
-    assert rows[-1].history_change_reason == "Reverted to revision 1"
-    assert rows[-1].change_kind == RevisionKind.REVERT
+    assert (rows[-1].change_kind, rows[-1].change_data) == (RevisionKind.REVERT, {"to_version": 1})
+    assert rows[-1].history_change_reason == ""
+    assert reason(rows[-1]) == "Reverted to revision 1"
+    activity = Activity.objects.filter(section=section).first()
+    assert (activity.actor, activity.verb, activity.data) == (
+        coordinator,
+        Activity.Verb.REVERTED,
+        {"heading": section.heading, "to_version": 1, "version": 3},
+    )
 
 
 @pytest.mark.django_db
@@ -65,7 +86,8 @@ def test_history_user_comes_from_the_request_through_the_middleware(client, staf
     assert response.status_code == 302
     latest = section.history.latest()
     assert (latest.version, latest.history_user, latest.body) == (2, staff, "After.")
-    assert latest.history_change_reason == "Changed in the admin"
+    assert (latest.change_kind, latest.history_change_reason) == (RevisionKind.ADMIN, "")
+    assert reason(latest) == "Changed in the admin"
 
 
 @pytest.mark.django_db
@@ -84,5 +106,7 @@ def test_admin_revert_from_a_history_page_becomes_a_new_revision(client, staff, 
     section.refresh_from_db()
     assert (section.version, section.body, section.body_html) == (3, "Original.", "<p>Original.</p>")
     latest = section.history.latest()
-    assert (latest.history_user, latest.history_change_reason) == (staff, "Reverted to revision 1")
+    assert (latest.history_user, latest.change_kind) == (staff, RevisionKind.REVERT)
+    assert latest.change_data == {"to_version": 1}
+    assert reason(latest) == "Reverted to revision 1"
     assert section.history.count() == 3

@@ -103,7 +103,8 @@ def test_coordinator_reverts_to_a_past_revision(coordinator_client, section, exp
     section.refresh_from_db()
     assert (section.version, section.body) == (3, "Равенство всех граждан.")
     latest = section.history.latest()
-    assert (latest.history_user, latest.history_change_reason) == (coordinator, "Reverted to revision 1")
+    assert (latest.history_user, latest.change_kind, latest.change_data) == (coordinator, "revert", {"to_version": 1})
+    assert latest.history_change_reason == ""
 
 
 @pytest.mark.django_db

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from drafting import selectors, services
-from drafting.models import AgendaItem, Meeting, Proposal
+from drafting.models import Activity, AgendaItem, Meeting, Proposal
 from members.models import Expert
 from tests.factories import ExpertFactory, make_section
 
@@ -75,7 +75,13 @@ def test_outcomes_update_the_proposals(concept, contested, coordinator):
 
     agreed, rejected = (Proposal.objects.get(pk=p.pk) for p in contested[:2])
     assert agreed.agreed_meeting == meeting and agreed.is_open
-    assert rejected.status == "rejected" and rejected.decision_reason.startswith("Rejected at the meeting of")
+    # The meeting is the reason: nothing typed, no sentence stored; the entry names the meeting when shown.
+    assert (rejected.status, rejected.decision_reason) == ("rejected", "")
+    entry = Activity.objects.get(proposal=rejected, verb=Activity.Verb.REJECTED)
+    assert entry.data["meeting"] == "12 June"
+    with translation.override("en"):
+        sentence = entry.sentence()
+    assert sentence.endswith(f"rejected #{rejected.pk} “{rejected.title}” at the meeting “12 June”")
     assert AgendaItem.objects.get(proposal=agreed).outcome == "agreed"
 
 

@@ -1,8 +1,14 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from drafting import selectors, services
 from tests.factories import make_section
+
+
+def reason(row) -> str:
+    with translation.override("en"):
+        return row.reason_display()
 
 
 def numbers(concept):
@@ -36,7 +42,8 @@ def test_moving_a_section_up_renumbers_the_outline(concept, coordinator):
 
     assert numbers(concept) == [("1", "Goals"), ("2", "General"), ("3", "Principles")]
     latest = goals.history.latest()
-    assert (latest.history_user, latest.history_change_reason) == (coordinator, "Moved up")
+    assert (latest.history_user, latest.change_kind, latest.change_data) == (coordinator, "move", {"direction": "up"})
+    assert reason(latest) == "Moved up"
 
 
 @pytest.mark.django_db
@@ -47,7 +54,9 @@ def test_moving_under_another_parent_nests_the_section(concept, coordinator):
     services.section_reparent(section=legal, parent=general, user=coordinator)
 
     assert numbers(concept) == [("1", "General"), ("1.1", "Legal basis")]
-    assert legal.history.latest().history_change_reason == "Moved under “General”"
+    latest = legal.history.latest()
+    assert (latest.change_kind, latest.change_data) == ("reparent", {"parent": general.pk, "parent_heading": "General"})
+    assert reason(latest) == "Moved under “General”"
 
 
 @pytest.mark.django_db
@@ -70,7 +79,9 @@ def test_retired_section_leaves_the_document_keeps_history_and_can_return(concep
 
     services.section_set_retired(section=old, retired=False, user=coordinator)
     assert numbers(concept) == [("1", "General"), ("2", "Old ideas"), ("3", "Goals")]
-    assert [r.history_change_reason for r in old.history.order_by("history_id")][1:] == ["Retired", "Restored"]
+    rows = list(old.history.order_by("history_id"))[1:]
+    assert [r.change_kind for r in rows] == ["retire", "restore"]
+    assert [reason(r) for r in rows] == ["Retired", "Restored"]
 
 
 @pytest.mark.django_db
@@ -79,7 +90,13 @@ def test_renaming_keeps_the_old_heading_in_the_reason(concept, coordinator):
     services.section_rename(section=section, heading="Goals and objectives", user=coordinator)
     section.refresh_from_db()
     assert section.heading == "Goals and objectives"
-    assert section.history.latest().history_change_reason == "Renamed from “Goals”"
+    latest = section.history.latest()
+    assert (latest.change_kind, latest.change_data, latest.history_change_reason) == (
+        "rename",
+        {"old_heading": "Goals"},
+        "",
+    )
+    assert reason(latest) == "Renamed from “Goals”"
 
 
 @pytest.mark.django_db

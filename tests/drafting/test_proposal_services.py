@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from drafting import selectors, services
-from drafting.models import Activity, Notice, Position, Proposal, RevisionKind
+from drafting.models import Activity, ChangeReason, Notice, Position, Proposal, RevisionKind, change_reason_display
 from members.models import Expert
 from tests.factories import ExpertFactory, make_section
 
@@ -34,8 +35,10 @@ def test_merge_on_an_unchanged_base_applies_the_proposed_text(section, expert, c
     assert section.body == BASE.replace("14", "10")
     row = section.history.latest()
     assert row.history_user == coordinator
-    assert row.history_change_reason == "Merged proposal #%s by Aigul Expert" % proposal.pk
     assert (row.change_kind, row.proposal_id) == (RevisionKind.MERGE, proposal.pk)
+    assert (row.change_data, row.history_change_reason) == ({"proposal": proposal.pk, "author": "Aigul Expert"}, "")
+    with translation.override("en"):
+        assert row.reason_display() == "Merged proposal #%s by Aigul Expert" % proposal.pk
     proposal.refresh_from_db()
     assert (proposal.status, proposal.merged_version, proposal.decided_by) == ("merged", 2, coordinator)
 
@@ -148,7 +151,11 @@ def test_accepted_new_section_is_created_at_the_proposed_place(concept, section,
         "Модернизация институтов Ассамблеи.",
     )
     assert selectors.section_number(new) == "1.1"
-    assert new.history.get().history_change_reason == "Merged proposal #%s by Aigul Expert" % proposal.pk
+    row = new.history.get()
+    assert row.change_kind == RevisionKind.MERGE
+    assert row.change_data == {"proposal": proposal.pk, "author": "Aigul Expert"}
+    # The merge is the proposal's event: no second "added a section" entry.
+    assert list(Activity.objects.filter(section=new).values_list("verb", flat=True)) == [Activity.Verb.MERGED]
 
 
 @pytest.mark.django_db
@@ -202,9 +209,14 @@ def test_one_position_per_expert_which_can_change_with_history(section, expert):
     position = Position.objects.get()
     assert (position.stance, position.reason) == ("object", "Too short")
     assert [h.history_change_reason for h in position.history.order_by("history_id")] == [
-        "Took a position",
-        "Changed position",
+        ChangeReason.POSITION_TAKEN,
+        ChangeReason.POSITION_CHANGED,
     ]
+    with translation.override("en"):
+        assert [change_reason_display(h.history_change_reason) for h in position.history.order_by("history_id")] == [
+            "Took a position",
+            "Changed position",
+        ]
 
 
 @pytest.mark.django_db
@@ -304,7 +316,7 @@ def test_thread_author_or_coordinator_resolves(section, expert, other_expert, co
     services.comment_set_resolved(comment=root, user=expert, resolved=False)
     root.refresh_from_db()
     assert not root.is_resolved
-    assert [h.history_change_reason for h in root.history.order_by("history_id")] == ["Written", "Resolved", "Reopened"]
+    assert [h.history_change_reason for h in root.history.order_by("history_id")] == ["written", "resolved", "reopened"]
 
 
 @pytest.mark.django_db
