@@ -1,42 +1,44 @@
 """The starter outline of the Concept: the sections a state policy concept usually has.
 
-The text is a neutral scaffold for the Working Group to replace; it takes no position.
+In Russian, the Working Group's common language, with the glossary's terms. The text is a
+neutral scaffold for the Working Group to replace; it takes no position.
 """
 
-CONCEPT_TITLE = "Concept of state policy in interethnic relations of the Republic of Kazakhstan"
+CONCEPT_TITLE = "Концепция государственной политики в сфере межэтнических отношений Республики Казахстан"
 
 STARTER_OUTLINE = [
     (
-        "General provisions",
+        "Общие положения",
         "",
         [
             (
-                "Purpose and scope of the Concept",
-                "This Concept sets out the vision, principles and main directions of state policy in interethnic "
-                "relations. It is prepared by the Working Group created by direction of the President of the "
-                "Republic of Kazakhstan and coordinated by the Kazakhstan Institute for Strategic Studies.",
+                "Цель и сфера действия Концепции",
+                "Настоящая Концепция определяет видение, принципы и основные направления государственной политики "
+                "в сфере межэтнических отношений. Проект готовит Рабочая группа, созданная по поручению Президента "
+                "Республики Казахстан; её работу координирует Казахстанский институт стратегических исследований "
+                "при Президенте Республики Казахстан.",
             ),
             (
-                "Legal and policy basis",
-                "- The Constitution of the Republic of Kazakhstan\n"
-                "- The Address of the President “Constructive Public Dialogue – the Basis of Stability and Prosperity "
-                "of Kazakhstan”\n- *Further acts to be listed by the Working Group.*",
+                "Правовая и политическая основа",
+                "- Конституция Республики Казахстан\n"
+                "- Послание Президента Республики Казахстан «Конструктивный общественный диалог – основа "
+                "стабильности и процветания Казахстана»\n- *Другие акты перечислит Рабочая группа.*",
             ),
         ],
     ),
     (
-        "Analysis of the current state",
-        "*To be drafted by the Working Group: the state of interethnic relations, "
-        "achievements of previous years, and the new realities the policy must answer.*",
+        "Анализ современного состояния",
+        "*Раздел готовит Рабочая группа: состояние межэтнических отношений, "
+        "итоги предыдущих лет и новые реалии, на которые должна отвечать политика.*",
         [],
     ),
-    ("Goals and objectives", "*To be drafted: the goal of the policy and the objectives that serve it.*", []),
-    ("Principles", "*To be drafted: the constitutional and legal principles that regulate interethnic relations.*", []),
-    ("Main directions", "*To be drafted: the main directions of the policy.*", []),
+    ("Цели и задачи", "*Раздел готовится: цель политики и задачи, которые ей служат.*", []),
+    ("Принципы", "*Раздел готовится: конституционные и правовые принципы, регулирующие межэтнические отношения.*", []),
+    ("Основные направления", "*Раздел готовится: основные направления политики.*", []),
     (
-        "Implementation mechanisms",
-        "*To be drafted: institutions, programmes, dialogue with civil society, monitoring and feedback.*",
+        "Механизмы реализации",
+        "*Раздел готовится: институты, программы, диалог с гражданским обществом, мониторинг и обратная связь.*",
         [],
     ),
-    ("Expected results", "*To be drafted: the results by which the policy's effectiveness is judged.*", []),
+    ("Ожидаемые результаты", "*Раздел готовится: результаты, по которым оценивается эффективность политики.*", []),
 ]

@@ -1,22 +1,40 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.models import Expert, Organisation
+from members.models import AccountSettings, Expert, Organisation
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "website"]
+    list_display = ["name", "name_kk", "name_en", "kind", "website"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_kk", "name_en"]
     history_list_display = ["history_change_reason"]
 
 
 @admin.register(Expert)
 class ExpertAdmin(SimpleHistoryAdmin):
-    list_display = ["full_name", "organisation", "bloc", "role", "on_national_council", "is_active"]
+    list_display = ["full_name", "full_name_latin", "organisation", "bloc", "role", "on_national_council", "is_active"]
     list_filter = ["bloc", "role", "on_national_council", "is_active"]
-    search_fields = ["full_name", "position", "organisation__name", "user__username"]
+    search_fields = [
+        "full_name",
+        "full_name_latin",
+        "position",
+        "position_en",
+        "organisation__name",
+        "organisation__name_en",
+        "user__username",
+    ]
     list_select_related = ["organisation", "user"]
+    raw_id_fields = ["user"]
+    history_list_display = ["history_change_reason"]
+
+
+@admin.register(AccountSettings)
+class AccountSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
     raw_id_fields = ["user"]
     history_list_display = ["history_change_reason"]

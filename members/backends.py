@@ -7,13 +7,14 @@ from django.db.models import Q
 class MemberBackend(ModelBackend):
     """Django's ModelBackend, made cheaper for what every page asks.
 
-    Every page's header names the person and their role, and its navigation depends on their
-    permissions. So the Working Group seat comes with the user in the one query made per
-    request, and the permissions of the person and of their groups come in one query, not two.
+    Every page's header names the person and their role, its language is the one they saved,
+    and its navigation depends on their permissions. So the Working Group seat and the account
+    settings come with the user in the one query made per request, and the permissions of the
+    person and of their groups come in one query, not two.
     """
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("expert").filter(pk=user_id).first()
+        user = get_user_model()._default_manager.select_related("expert", "account_settings").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

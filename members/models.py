@@ -1,8 +1,18 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def _reading_english() -> bool:
+    return (get_language() or "").split("-")[0] == "en"
+
+
+def language_choices():
+    """The portal's languages, named in themselves (a callable, so migrations follow settings)."""
+    return settings.LANGUAGES
 
 
 class Organisation(models.Model):
@@ -14,7 +24,11 @@ class Organisation(models.Model):
         PUBLIC_ASSOCIATION = "public_association", _("Public association")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=300, unique=True)
+    # Russian is the primary name (the Working Group's common language); the others are
+    # given where the announcement or the organisation itself publishes them.
+    name = models.CharField(_("name (Russian)"), max_length=300, unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
 
@@ -27,6 +41,12 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, else the Russian one."""
+        language = (get_language() or "").split("-")[0]
+        return {"kk": self.name_kk, "en": self.name_en}.get(language) or self.name
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -51,8 +71,11 @@ class Expert(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert", verbose_name=_("user")
     )
+    # The name as the group writes it, in Cyrillic; the Latin spelling is for English pages.
     full_name = models.CharField(_("full name"), max_length=200)
+    full_name_latin = models.CharField(_("full name in Latin letters"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=500, blank=True)
+    position_en = models.CharField(_("position (English)"), max_length=500, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -84,3 +107,37 @@ class Expert(models.Model):
     @property
     def is_coordinator(self) -> bool:
         return self.role == self.Role.COORDINATOR
+
+    @property
+    def display_name(self) -> str:
+        """The name for the active language: the Latin spelling on English pages, where there is one."""
+        return self.full_name_latin if self.full_name_latin and _reading_english() else self.full_name
+
+    @property
+    def display_position(self) -> str:
+        return self.position_en if self.position_en and _reading_english() else self.position
+
+
+class AccountSettings(models.Model):
+    """One person's settings for their account: today the language of their pages (later notifications).
+
+    Every account may have one; a missing row means the defaults. It belongs to the account, not
+    to the Working Group seat, so staff accounts have settings too.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_settings",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=language_choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account settings")
+        verbose_name_plural = _("account settings")
+
+    def __str__(self):
+        return str(self.user)

@@ -5,19 +5,24 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from members.models import Expert, Organisation
+from members.models import AccountSettings, Expert, Organisation
 from members.roles import COORDINATOR_GROUP, EXPERT_GROUP, group_for_role
 
 ROSTER_COLUMNS = [
     "username",
     "full_name",
+    "full_name_latin",
     "position",
+    "position_en",
     "organisation",
+    "organisation_kk",
+    "organisation_en",
     "organisation_kind",
     "bloc",
     "on_national_council",
@@ -34,8 +39,12 @@ class RosterRow:
     line: int
     username: str
     full_name: str
+    full_name_latin: str
     position: str
+    position_en: str
     organisation: str
+    organisation_kk: str
+    organisation_en: str
     organisation_kind: str
     bloc: str
     on_national_council: bool
@@ -60,8 +69,12 @@ def _parse_row(line: int, raw: dict) -> RosterRow:
         fail("contains a NUL byte")
     if not row["username"] or not row["full_name"]:
         fail("username and full_name are required")
-    if len(row["full_name"]) > 200 or len(row["position"]) > 500 or len(row["organisation"]) > 300:
+    limits = {"full_name": 200, "full_name_latin": 200, "position": 500, "position_en": 500}
+    limits |= {"organisation": 300, "organisation_kk": 300, "organisation_en": 300}
+    if any(len(row[column]) > limit for column, limit in limits.items()):
         fail("a value is too long")
+    if (row["organisation_kk"] or row["organisation_en"]) and not row["organisation"]:
+        fail("organisation (in Russian) is required when organisation_kk or organisation_en is given")
     if row["bloc"] not in Expert.Bloc.values:
         fail(f"bloc must be one of {', '.join(Expert.Bloc.values)}, not “{row['bloc']}”")
     if row["role"] not in Expert.Role.values:
@@ -85,8 +98,12 @@ def _parse_row(line: int, raw: dict) -> RosterRow:
         line=line,
         username=row["username"],
         full_name=row["full_name"],
+        full_name_latin=row["full_name_latin"],
         position=row["position"],
+        position_en=row["position_en"],
         organisation=row["organisation"],
+        organisation_kk=row["organisation_kk"],
+        organisation_en=row["organisation_en"],
         organisation_kind=kind,
         bloc=row["bloc"],
         on_national_council=council in YES,
@@ -123,11 +140,7 @@ def roster_import(*, text: str, reason: str = "Imported from the roster") -> tup
     User = get_user_model()
     created = updated = 0
     for row in rows:
-        organisation = None
-        if row.organisation:
-            organisation, _ = Organisation.objects.get_or_create(
-                name=row.organisation, defaults={"kind": row.organisation_kind}
-            )
+        organisation = _roster_organisation(row, reason=reason) if row.organisation else None
         user, user_created = User.objects.get_or_create(username=row.username, defaults={"email": row.email})
         if user_created:
             user.set_unusable_password()
@@ -135,7 +148,9 @@ def roster_import(*, text: str, reason: str = "Imported from the roster") -> tup
         expert = Expert.objects.filter(user=user).first() or Expert(user=user)
         values = {
             "full_name": row.full_name,
+            "full_name_latin": row.full_name_latin,
             "position": row.position,
+            "position_en": row.position_en,
             "organisation": organisation,
             "bloc": row.bloc,
             "on_national_council": row.on_national_council,
@@ -154,7 +169,63 @@ def roster_import(*, text: str, reason: str = "Imported from the roster") -> tup
     return created, updated
 
 
+def _roster_organisation(row: RosterRow, *, reason: str) -> Organisation:
+    """The row's organisation, found by its Russian name (or its English one, as older rosters named it).
+
+    Names the row gives in Kazakh or English are added or corrected; a name the row leaves
+    empty is kept, so a roster without translations never erases them.
+    """
+    organisation = Organisation.objects.filter(name=row.organisation).first()
+    if organisation is None and row.organisation_en:
+        organisation = Organisation.objects.filter(name=row.organisation_en).first()
+    if organisation is None:
+        organisation = Organisation(kind=row.organisation_kind)
+    values = {"name": row.organisation, "name_kk": row.organisation_kk, "name_en": row.organisation_en}
+    values = {key: value for key, value in values.items() if value}
+    if organisation.pk and all(getattr(organisation, key) == value for key, value in values.items()):
+        return organisation
+    for key, value in values.items():
+        setattr(organisation, key, value)
+    organisation._change_reason = reason
+    organisation.save()
+    return organisation
+
+
 def expert_set_groups(expert: Expert) -> None:
     """Put the expert's account in exactly the group of their role."""
     expert.user.groups.remove(*expert.user.groups.filter(name__in=[EXPERT_GROUP, COORDINATOR_GROUP]))
     expert.user.groups.add(group_for_role(expert.role))
+
+
+def saved_language(user) -> str:
+    """The language the person chose for their pages, or "" when they chose none (or one no longer offered)."""
+    try:
+        language = user.account_settings.language
+    except (AttributeError, ObjectDoesNotExist):
+        return ""
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
+def language_for(user) -> str:
+    """The language to write to this person in (pages, emails): their choice, else the portal's default."""
+    return saved_language(user) or settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def account_language_set(*, user, language: str) -> AccountSettings:
+    """Save the language of the person's pages on their account, so it follows them to any browser.
+
+    Raises ValidationError for a language the portal does not offer. Saving the same choice
+    again writes nothing (no history row).
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(f"“{language}” is not one of the portal's languages.")
+    account_settings = AccountSettings.objects.select_for_update().filter(user=user).first()
+    if account_settings is None:
+        account_settings = AccountSettings(user=user)
+    elif account_settings.language == language:
+        return account_settings
+    account_settings.language = language
+    account_settings._change_reason = f"Language set to {language}"
+    account_settings.save()
+    return account_settings

@@ -6,4 +6,5 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("language/", views.language_switch, name="language-switch"),
 ]

@@ -33,6 +33,7 @@ def test_password_change_requires_12_characters(expert_client, expert):
     response = expert_client.post(
         reverse("password_change"),
         {"old_password": PASSWORD, "new_password1": "short-pass", "new_password2": "short-pass"},
+        headers={"accept-language": "en"},  # Django's own message, in the language asked for
     )
     assert response.status_code == 200
     assert "at least 12 characters" in response.text
@@ -57,6 +58,6 @@ def test_password_reset_sends_a_link_by_email(client, expert):
 
 @pytest.mark.django_db
 def test_login_page_is_public_and_says_what_it_is(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("login"), headers={"accept-language": "en"})
     assert response.status_code == 200
     assert "Sign in" in response.text

@@ -14,10 +14,16 @@ from members.services import expert_set_groups
 
 DEMO_PASSWORD = "concept-demo-2026"
 DEMO_ACCOUNTS = [
-    # username, full name, role, bloc
-    ("demo-expert", "Demo Expert", Expert.Role.EXPERT, Expert.Bloc.SCIENTIFIC),
-    ("demo-coordinator", "Demo Coordinator", Expert.Role.COORDINATOR, Expert.Bloc.PRACTITIONER),
+    # username, full name, in Latin letters, role, bloc
+    ("demo-expert", "Демо-эксперт", "Demo Expert", Expert.Role.EXPERT, Expert.Bloc.SCIENTIFIC),
+    ("demo-coordinator", "Демо-координатор", "Demo Coordinator", Expert.Role.COORDINATOR, Expert.Bloc.PRACTITIONER),
 ]
+# The coordinating institute, named as the glossary names it.
+KISI_NAMES = {
+    "name": "Казахстанский институт стратегических исследований при Президенте Республики Казахстан",
+    "name_kk": "Қазақстан Республикасының Президенті жанындағы Қазақстан стратегиялық зерттеулер институты",
+    "name_en": "Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan",
+}
 
 
 class Command(BaseCommand):
@@ -47,16 +53,23 @@ class Command(BaseCommand):
     def _demo_accounts(self):
         User = get_user_model()
         kisi, _ = Organisation.objects.get_or_create(
-            name="Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan",
-            defaults={"kind": Organisation.Kind.RESEARCH_INSTITUTE, "website": "https://kisi.kz"},
+            name=KISI_NAMES["name"],
+            defaults={
+                "name_kk": KISI_NAMES["name_kk"],
+                "name_en": KISI_NAMES["name_en"],
+                "kind": Organisation.Kind.RESEARCH_INSTITUTE,
+                "website": "https://kisi.kz",
+            },
         )
-        for username, full_name, role, bloc in DEMO_ACCOUNTS:
+        for username, full_name, full_name_latin, role, bloc in DEMO_ACCOUNTS:
             user = self._demo_user(User, username)
             expert, created = Expert.objects.get_or_create(
                 user=user,
                 defaults={
                     "full_name": full_name,
-                    "position": "Demo account",
+                    "full_name_latin": full_name_latin,
+                    "position": "Демонстрационная учётная запись",
+                    "position_en": "Demo account",
                     "organisation": kisi,
                     "bloc": bloc,
                     "role": role,
