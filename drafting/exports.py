@@ -133,7 +133,7 @@ def proposal_label(proposal) -> str:
     label = _("#%(pk)s “%(title)s” by %(author)s, merged as revision %(version)s of “%(section)s”") % {
         "pk": proposal.pk,
         "title": proposal.title,
-        "author": author.full_name if author else proposal.author,
+        "author": author.display_name if author else proposal.author,
         "version": proposal.merged_version,
         "section": proposal.section.heading if proposal.section else "—",
     }

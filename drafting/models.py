@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -261,7 +262,7 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("author")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("date of a proposal", "proposed"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,13 +1,18 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 def _reading_english() -> bool:
     return (get_language() or "").split("-")[0] == "en"
+
+
+def name_for_reader(full_name: str, full_name_latin: str = "") -> str:
+    """A person's name for the active language: the Latin spelling on English pages, where there is one."""
+    return full_name_latin if full_name_latin and _reading_english() else full_name
 
 
 def language_choices():
@@ -74,7 +79,7 @@ class Expert(models.Model):
     # The name as the group writes it, in Cyrillic; the Latin spelling is for English pages.
     full_name = models.CharField(_("full name"), max_length=200)
     full_name_latin = models.CharField(_("full name in Latin letters"), max_length=200, blank=True)
-    position = models.CharField(_("position"), max_length=500, blank=True)
+    position = models.CharField(pgettext_lazy("job title", "position"), max_length=500, blank=True)
     position_en = models.CharField(_("position (English)"), max_length=500, blank=True)
     organisation = models.ForeignKey(
         Organisation,
@@ -111,7 +116,7 @@ class Expert(models.Model):
     @property
     def display_name(self) -> str:
         """The name for the active language: the Latin spelling on English pages, where there is one."""
-        return self.full_name_latin if self.full_name_latin and _reading_english() else self.full_name
+        return name_for_reader(self.full_name, self.full_name_latin)
 
     @property
     def display_position(self) -> str:

@@ -38,6 +38,9 @@ def _clock_near_midnight_in_almaty():
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_no_lockouts(request, settings, django_db_blocker):
     settings.AXES_ENABLED = False
+    # The portal defaults to Russian; tests read English unless they ask for a language
+    # (Accept-Language, a saved choice, or translation.override), which the language tests do.
+    settings.LANGUAGE_CODE = "en"
     # A deliberately slow hasher is the point in production and a waste in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield

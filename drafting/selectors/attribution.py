@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from drafting.models import Section
 from drafting.selectors.sentences import revision_reason
 from drafting.text import attribute_paragraphs, split_paragraphs
+from members.models import name_for_reader
 
 
 @dataclass(frozen=True)
@@ -50,20 +51,24 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
         "proposal_id",
         "history_user__username",
         "history_user__expert__full_name",
+        "history_user__expert__full_name_latin",
         "proposal__author__username",
         "proposal__author__expert__full_name",
+        "proposal__author__expert__full_name_latin",
         "proposal__agreed_meeting__title",
         "proposal__agreed_meeting__starts_at",
     )
     by_version = {
         version: Origin(
             version=version,
-            user_name=full_name or username or "",
+            user_name=name_for_reader(full_name or "", latin or "") or username or "",
             date=date,
             kind=kind,
             reason=revision_reason(kind, data, reason),
             proposal_id=proposal_id,
-            proposal_author=(author_name or author_username) if proposal_id else None,
+            proposal_author=(name_for_reader(author_name or "", author_latin or "") or author_username)
+            if proposal_id
+            else None,
             meeting_title=meeting_title,
             meeting_date=meeting_date,
         )
@@ -76,8 +81,10 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
             proposal_id,
             username,
             full_name,
+            latin,
             author_username,
             author_name,
+            author_latin,
             meeting_title,
             meeting_date,
         ) in rows

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, OuterRef, Subquery, Sum
 
 from drafting.models import Concept, Section
+from members.models import name_for_reader
 
 
 @dataclass
@@ -41,19 +42,25 @@ def concept_outline(concept: Concept, *, with_changes: bool = False, with_body: 
 
     Numbers come from the tree, never from stored values, so moving a section renumbers
     everything after it. With `with_changes`, each section also carries who last changed
-    it and when (`last_changed_by`, `last_changed_at`), in the same query.
+    it and when (`last_changed_name`, `last_changed_at`), in the same query.
     """
     sections = Section.objects.current().filter(concept=concept).order_by("order", "pk")
     if with_changes:
         sections = sections.annotate(
             last_changed_at=_latest_change("history_date"),
             last_changed_by=_latest_change("history_user__expert__full_name"),
+            last_changed_by_latin=_latest_change("history_user__expert__full_name_latin"),
             last_changed_by_username=_latest_change("history_user__username"),
         )
     elif not with_body:
         sections = sections.defer("body", "body_html")
     children: dict[int | None, list[Section]] = {}
     for section in sections:
+        if with_changes:
+            section.last_changed_name = (
+                name_for_reader(section.last_changed_by or "", section.last_changed_by_latin or "")
+                or section.last_changed_by_username
+            )
         children.setdefault(section.parent_id, []).append(section)
 
     def build(parent_id, prefix, depth):

@@ -18,7 +18,7 @@ def person_name(user) -> str:
     if user is None:
         return gettext("the portal")
     expert = getattr(user, "expert", None)
-    return expert.full_name if expert is not None else user.get_username()
+    return expert.display_name if expert is not None else user.get_username()
 
 
 def activity_sentence(activity: Activity) -> str:

@@ -41,12 +41,11 @@ class Command(BaseCommand):
         if Concept.objects.exists():
             return
         concept = Concept.objects.create(title=CONCEPT_TITLE)
-        reason = "Starter outline"
         for heading, body, children in STARTER_OUTLINE:
-            parent = section_create(concept=concept, heading=heading, body=body, user=None, reason=reason)
+            parent = section_create(concept=concept, heading=heading, body=body, user=None, starter=True)
             for child_heading, child_body in children:
                 section_create(
-                    concept=concept, heading=child_heading, body=child_body, parent=parent, user=None, reason=reason
+                    concept=concept, heading=child_heading, body=child_body, parent=parent, user=None, starter=True
                 )
         self.stdout.write(f"Concept “{concept.title}” created with its starter outline.")
 

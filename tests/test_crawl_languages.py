@@ -1,0 +1,167 @@
+"""Every page of the portal, read by each role in Russian and in Kazakh, shows no English of its own.
+
+The pages come from the URL list, so a new view cannot escape the crawl: a route without an
+entry in ARGUMENTS fails the test until someone says how to open it.
+"""
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from drafting import services
+from members.models import Expert
+from tests.factories import ExpertFactory, StaffFactory, make_section
+
+LANGUAGES = ["ru", "kk"]
+# Words that are the same in every language: formats, the portal's Latin-script brand names,
+# and the names of languages written in themselves in the switcher.
+ALLOWED = {"PDF", "DOCX", "HTML", "Markdown", "English", "KISI", "Concept", "Portal"}
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Pages people open with GET; the others only take POST, and are crawled for their refusal of GET.
+POST_ONLY = {
+    "section-revert", "section-move-up", "section-move-down", "section-rename", "section-reparent",
+    "section-retire", "section-restore", "proposal-withdraw", "position-record", "proposal-reject", "language-switch",
+    "section-comment-add", "proposal-comment-add", "comment-resolve", "meeting-record", "meeting-outcome",
+}  # fmt: skip
+SKIP = {"document-export"}  # files, not pages: their words are checked in the export tests
+
+
+class VisibleText(HTMLParser):
+    """The text a person reads or hears: text nodes, and labels in attributes."""
+
+    SPOKEN = {"aria-label", "title", "placeholder", "alt"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "textarea"):
+            self._hidden += 1
+        attrs = dict(attrs)
+        self.parts += [value for name, value in attrs.items() if name in self.SPOKEN and value]
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.parts.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "textarea"):
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def english_words(html: str) -> set[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    text = re.sub(r"\S+@\S+|https?://\S+|\b[\w-]+\.(?:kz|pdf|docx|md|html)\b", " ", text)
+    return {word for word in LATIN_WORD.findall(text) if word not in ALLOWED}
+
+
+def route_names() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in ("drafting", "members"):
+                    walk(pattern.url_patterns, pattern.namespace)
+            elif isinstance(pattern, URLPattern) and namespace and pattern.name:
+                names.append(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+@pytest.fixture
+def portal(db, concept):
+    """A Concept in mid-discussion, written by people with Cyrillic names."""
+    author = ExpertFactory(full_name="Айгуль Садвокасова", bloc=Expert.Bloc.SCIENTIFIC).user
+    critic = ExpertFactory(full_name="Марат Шибутов", bloc=Expert.Bloc.PRACTITIONER).user
+    chair = ExpertFactory(full_name="Канат Нуров", role=Expert.Role.COORDINATOR).user
+    staff = StaffFactory()
+    general = make_section(concept, "Общие положения", "Концепция определяет цели.\n\nВторой абзац.", user=author)
+    goals = make_section(concept, "Цели", "Укрепление единства.", parent=general, user=author)
+    services.section_edit(
+        section=goals, base_version=1, body="Укрепление единства народа.", user=author, summary="Уточнение"
+    )
+    proposal = services.proposal_create_amendment(
+        section=goals, author=author, title="Точнее о единстве", text="Укрепление единства народа Казахстана.",
+        rationale="Так точнее.", base_version=2,
+    )  # fmt: skip
+    services.position_record(proposal=proposal, expert=critic.expert, stance="object", reason="Слишком широко.")
+    comment = services.comment_add(author=critic, body="Согласен в целом.", section=goals, quote="единства")
+    services.comment_add(author=author, body="Спасибо.", parent=comment)
+    edition = services.edition_freeze(concept=concept, name="Проект 0.1", user=chair)
+    meeting = services.meeting_schedule(
+        concept=concept, user=chair, title="Онлайн-заседание", starts_at=timezone.now() + timedelta(days=3),
+        proposals=[proposal],
+    )  # fmt: skip
+    return {
+        "people": {"expert": author, "coordinator": chair, "staff": staff},
+        "objects": {"concept": concept, "section": goals, "proposal": proposal, "comment": comment,
+                    "edition": edition, "meeting": meeting},
+    }  # fmt: skip
+
+
+ARGUMENTS = {
+    "drafting:home": [],
+    "drafting:activity": [],
+    "members:directory": [],
+    "concept": ["concept-toc", "concept-document", "concept-outline", "section-add", "proposal-create-section",
+                "proposal-list", "merge-queue", "edition-list", "edition-compare", "meeting-list", "meeting-create"],
+    "section": ["section-detail", "section-edit", "section-history", "section-compare", "section-attribution",
+                "section-board", "proposal-create"],
+    "proposal": ["proposal-detail", "proposal-edit", "proposal-merge"],
+    "comment": ["comment-edit"],
+    "edition": ["edition-detail"],
+    "meeting": ["meeting-detail"],
+}  # fmt: skip
+
+
+def url_for(name: str, objects: dict) -> str:
+    if name == "drafting:section-revision":
+        return reverse(name, args=[objects["section"].pk, 1])
+    if not ARGUMENTS.get(name, True):
+        return reverse(name)
+    short = name.split(":")[1]
+    for kind, names in ARGUMENTS.items():
+        if isinstance(names, list) and short in names:
+            return reverse(name, args=[objects[kind].pk])
+    pytest.fail(f"{name} is not in the crawl: add it to ARGUMENTS (or POST_ONLY) in {__file__}")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", ["expert", "coordinator", "staff"])
+def test_every_page_speaks_the_readers_language(client, portal, role, language):
+    client.force_login(portal["people"][role])
+    found = {}
+    for name in route_names():
+        short = name.split(":")[1]
+        if short in SKIP:
+            continue
+        url = url_for(name, portal["objects"]) if short not in POST_ONLY else None
+        if url is None:
+            continue
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code in (200, 403), (name, response.status_code)
+        assert f'<html lang="{language}"' in response.text, name
+        if words := english_words(response.text):
+            found[f"{name} ({response.status_code})"] = sorted(words)
+    assert found == {}
+
+
+def test_a_route_missing_from_the_crawl_is_named():
+    assert all(
+        name.split(":")[1] in POST_ONLY | SKIP
+        or name == "drafting:section-revision"
+        or name in ARGUMENTS
+        or any(isinstance(v, list) and name.split(":")[1] in v for v in ARGUMENTS.values())
+        for name in route_names()
+    )
