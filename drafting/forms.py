@@ -232,7 +232,12 @@ class MeetingForm(forms.Form):
         queryset=Proposal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    edition = forms.ModelChoiceField(label=_("The draft discussed"), required=False, queryset=Edition.objects.none())
+    edition = forms.ModelChoiceField(
+        label=_("The draft discussed"),
+        required=False,
+        queryset=Edition.objects.none(),
+        empty_label=_("No edition"),
+    )
 
     def __init__(self, *args, concept, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,7 +261,12 @@ class MeetingRecordForm(forms.Form):
         max_length=settings.SECTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
-    edition = forms.ModelChoiceField(label=_("The draft discussed"), required=False, queryset=Edition.objects.none())
+    edition = forms.ModelChoiceField(
+        label=_("The draft discussed"),
+        required=False,
+        queryset=Edition.objects.none(),
+        empty_label=_("No edition"),
+    )
 
     def __init__(self, *args, concept, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from drafting import services
 from members.models import Expert
-from tests.factories import ExpertFactory, StaffFactory, make_section
+from tests.factories import ExpertFactory, OrganisationFactory, StaffFactory, make_section
 
 LANGUAGES = ["ru", "kk"]
 # Words that are the same in every language: formats, the portal's Latin-script brand names,
@@ -81,11 +81,15 @@ def route_names() -> list[str]:
 
 @pytest.fixture
 def portal(db, concept):
-    """A Concept in mid-discussion, written by people with Cyrillic names."""
-    author = ExpertFactory(full_name="Айгуль Садвокасова", bloc=Expert.Bloc.SCIENTIFIC).user
-    critic = ExpertFactory(full_name="Марат Шибутов", bloc=Expert.Bloc.PRACTITIONER).user
-    chair = ExpertFactory(full_name="Канат Нуров", role=Expert.Role.COORDINATOR).user
-    staff = StaffFactory()
+    """A Concept in mid-discussion: everything people typed is Russian, so English stands out."""
+    concept.title = "Концепция государственной политики в сфере межэтнических отношений"
+    concept.save()
+    institute = OrganisationFactory(name="Институт философии")
+    people = {"position": "Исследователь", "organisation": institute}
+    author = ExpertFactory(full_name="Айгуль Садвокасова", bloc=Expert.Bloc.SCIENTIFIC, **people).user
+    critic = ExpertFactory(full_name="Марат Шибутов", bloc=Expert.Bloc.PRACTITIONER, **people).user
+    chair = ExpertFactory(full_name="Канат Нуров", role=Expert.Role.COORDINATOR, **people).user
+    staff = StaffFactory(username="сотрудник")
     general = make_section(concept, "Общие положения", "Концепция определяет цели.\n\nВторой абзац.", user=author)
     goals = make_section(concept, "Цели", "Укрепление единства.", parent=general, user=author)
     services.section_edit(
@@ -154,7 +158,7 @@ def test_every_page_speaks_the_readers_language(client, portal, role, language):
         assert f'<html lang="{language}"' in response.text, name
         if words := english_words(response.text):
             found[f"{name} ({response.status_code})"] = sorted(words)
-    assert found == {}
+    assert found == {}, "\n".join(f"{page}: {' '.join(words)}" for page, words in found.items())
 
 
 def test_a_route_missing_from_the_crawl_is_named():
