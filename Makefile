@@ -51,9 +51,10 @@ run: venv messages
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser here);
-# the PDF export needs Pango for WeasyPrint.
+# the PDF export needs Pango for WeasyPrint; the slow-client test runs nginx in front of gunicorn.
 browser:
 	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
+	command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
 	for pkg in libpango-1.0-0 libpangoft2-1.0-0; do \
 		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
@@ -75,6 +76,7 @@ lint: venv
 
 bench: venv
 	$(BIN)/python bench/bench_text.py
+	$(BIN)/python bench/bench_markdown.py
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_serve.py
@@ -83,6 +85,17 @@ check-deploy: venv
 	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=concept.example.kz CSRF_TRUSTED_ORIGINS=https://concept.example.kz EMAIL_HOST=smtp.example.kz \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Backups of DATABASE_URL's database (PostgreSQL: pg_dump -Fc; SQLite: the online backup API) into
+# backups/, named by kind and local time; KEEP_DAYS=14 also deletes older ones. A restore goes into
+# an empty database; FORCE=1 restores over one that has tables. See deploy/backup.py.
+.PHONY: backup restore
+backup: venv
+	$(BIN)/python deploy/backup.py backup --dir $(or $(BACKUP_DIR),backups) $(if $(KEEP_DAYS),--keep-days $(KEEP_DAYS))
+
+restore: venv
+	@[ -n "$(FILE)" ] || { echo "Usage: make restore FILE=backups/kisi-....dump [FORCE=1]" >&2; exit 2; }
+	$(BIN)/python deploy/backup.py restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
