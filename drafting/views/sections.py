@@ -1,6 +1,10 @@
 """Reading a section and its history, editing its text, and reverting it."""
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from drafting import selectors, services
 from drafting.forms import RevertForm, SectionEditForm
+from drafting.markdown import MarkdownTooComplex
 from drafting.views.access import get_concept, get_section, get_section_for_edit, require_perm
 
 HISTORY_PAGE_SIZE = 25
@@ -64,12 +70,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = SectionEditForm(request.POST)
     if "preview" in request.POST:
-        # The same pipeline as the saved page; a missing summary is no reason to refuse a preview.
-        body_field = form["body"]
-        preview = None if body_field.errors else selectors.preview_html(form.cleaned_data["body"])
-        if not body_field.errors:
-            form = SectionEditForm(initial=request.POST.dict())
-        return render(request, "drafting/section_edit.html", context | {"form": form, "preview": preview})
+        return _preview(request, form, context)
     if not form.is_valid():
         return render(request, "drafting/section_edit.html", context | {"form": form}, status=400)
     try:
@@ -80,6 +81,9 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             summary=form.cleaned_data["summary"],
         )
+    except MarkdownTooComplex as error:
+        form.add_error("body", error)
+        return render(request, "drafting/section_edit.html", context | {"form": form}, status=400)
     except ValidationError as error:
         form.add_error(None, error)
         return render(request, "drafting/section_edit.html", context | {"form": form}, status=409)
@@ -99,6 +103,55 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     _announce_edit(request, outcome)
     return redirect(section)
+
+
+def _preview(request: HttpRequest, form: SectionEditForm, context: dict) -> HttpResponse:
+    """The same pipeline as the saved page; a missing summary is no reason to refuse a preview.
+
+    Rendering costs up to settings.MARKDOWN_RENDER_SECONDS of a worker, so previews are counted
+    per person; a refused text stays in the editor with the reason.
+    """
+    if form["body"].errors:
+        return render(request, "drafting/section_edit.html", context | {"form": form, "preview": None})
+    kept = SectionEditForm(initial=request.POST.dict())
+    if not _preview_allowed(request.user):
+        limit = _previews_per_minute()
+        message = ngettext(
+            "You have asked for %(limit)s preview in the last minute. Wait a minute before the next one; your text "
+            "is kept below.",
+            "You have asked for %(limit)s previews in the last minute. Wait a minute before the next one; your text "
+            "is kept below.",
+            limit,
+        ) % {"limit": limit}
+        return render(
+            request, "drafting/section_edit.html", context | {"form": kept, "preview_errors": [message]}, status=429
+        )
+    try:
+        preview = selectors.preview_html(form.cleaned_data["body"])
+    except MarkdownTooComplex as error:
+        return render(
+            request,
+            "drafting/section_edit.html",
+            context | {"form": kept, "preview_errors": error.messages},
+            status=400,
+        )
+    return render(request, "drafting/section_edit.html", context | {"form": kept, "preview": preview})
+
+
+def _previews_per_minute() -> int:
+    return int(getattr(settings, "MARKDOWN_PREVIEWS_PER_MINUTE", 20))
+
+
+def _preview_allowed(user) -> bool:
+    """Count this preview in the shared cache (one key per person and clock minute)."""
+    key = f"section-preview:{user.pk}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        count = 1
+        cache.set(key, count, timeout=120)
+    return count <= _previews_per_minute()
 
 
 def _announce_edit(request: HttpRequest, outcome: services.EditOutcome) -> None:
