@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kisi_portal.admin_safety import SafeObjectIdAdminMixin
 from members.models import AccountSettings, Expert, Organisation
+from members.services import expert_set_groups
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(SafeObjectIdAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_kk", "name_en", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "name_kk", "name_en"]
@@ -13,7 +15,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(SimpleHistoryAdmin):
+class ExpertAdmin(SafeObjectIdAdminMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "full_name_latin", "organisation", "bloc", "role", "on_national_council", "is_active"]
     list_filter = ["bloc", "role", "on_national_council", "is_active"]
     search_fields = [
@@ -29,9 +31,14 @@ class ExpertAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["user"]
     history_list_display = ["history_change_reason"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The role groups only mirror the seat (the powers follow Expert.role and is_active).
+        expert_set_groups(obj)
+
 
 @admin.register(AccountSettings)
-class AccountSettingsAdmin(SimpleHistoryAdmin):
+class AccountSettingsAdmin(SafeObjectIdAdminMixin, SimpleHistoryAdmin):
     list_display = ["user", "language"]
     list_filter = ["language"]
     search_fields = ["user__username"]

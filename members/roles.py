@@ -1,7 +1,10 @@
-"""Roles in the Working Group, as Django groups with permissions.
+"""Roles in the Working Group and the permissions each one grants.
 
 Views check permissions (`user.has_perm(...)`), never group names, so a role's powers
-are defined here and nowhere else.
+are defined here and nowhere else. A member's powers follow their seat: `Expert.role`
+and `Expert.is_active` (members.backends.MemberBackend reads them on every request).
+The Expert and Coordinator groups mirror the role on the admin's user page and list what
+it grants, but belonging to them grants nothing; the Staff group grants the admin's powers.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -42,6 +45,15 @@ STAFF_PERMISSIONS = [
     f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in STAFF_MODELS for action in ("view", "change")
 ] + ["drafting.add_section", "members.add_organisation", "members.add_expert"]
 
+# What a seat's role grants, and the permissions only a seat can grant: a group, or a
+# permission given to an account by hand, never adds one of these.
+SEAT_PERMISSIONS = {
+    "expert": frozenset(EXPERT_PERMISSIONS),
+    "coordinator": frozenset(COORDINATOR_PERMISSIONS),
+}
+WORKING_GROUP_PERMISSIONS = frozenset().union(*SEAT_PERMISSIONS.values())
+ROLE_GROUPS = (EXPERT_GROUP, COORDINATOR_GROUP)
+
 ROLE_PERMISSIONS = {
     EXPERT_GROUP: EXPERT_PERMISSIONS,
     COORDINATOR_GROUP: COORDINATOR_PERMISSIONS,
@@ -64,8 +76,18 @@ def ensure_role_groups(**kwargs):
         group.permissions.set(_permissions(codes))
 
 
+def seat_permissions(expert) -> frozenset[str]:
+    """The permissions a Working Group seat grants: its role's, and none while the seat is inactive.
+
+    An inactive member keeps reading everything members read, but changes nothing.
+    """
+    if expert is None or not expert.is_active:
+        return frozenset()
+    return SEAT_PERMISSIONS.get(expert.role, frozenset())
+
+
 def group_for_role(role: str) -> Group:
-    """The group that grants the powers of an expert's role."""
+    """The group that names an expert's role on the admin's user page (it grants nothing)."""
     from members.models import Expert
 
     name = COORDINATOR_GROUP if role == Expert.Role.COORDINATOR else EXPERT_GROUP

@@ -192,9 +192,14 @@ def _roster_organisation(row: RosterRow, *, reason: str) -> Organisation:
 
 
 def expert_set_groups(expert: Expert) -> None:
-    """Put the expert's account in exactly the group of their role."""
+    """Put the expert's account in exactly the group of their role, or in none while the seat is inactive.
+
+    A convenience for the admin's user page, which shows groups: the powers themselves follow
+    `Expert.role` and `Expert.is_active` (members.backends), so a group never grants more.
+    """
     expert.user.groups.remove(*expert.user.groups.filter(name__in=[EXPERT_GROUP, COORDINATOR_GROUP]))
-    expert.user.groups.add(group_for_role(expert.role))
+    if expert.is_active:
+        expert.user.groups.add(group_for_role(expert.role))
 
 
 def saved_language(user) -> str:
