@@ -4,7 +4,8 @@ Section edits made in the admin (including a revert from a history page) go thro
 same service path as the portal, so the version still rises and the HTML is re-rendered.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -42,32 +43,152 @@ class ConceptAdmin(HistoryAdmin):
     search_fields = ["title"]
 
 
+class UnchangedSinceOpenedForm(forms.ModelForm):
+    """An admin form for a record with history: refused if the record changed since it was opened.
+
+    The portal merges such saves word by word (drafting.services.versions); here staff edit every
+    field at once, so the form says what happened and keeps what they typed, and a second save,
+    made knowingly, starts from the version they have now been told about.
+    """
+
+    base_history_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["base_history_id"].initial = services.latest_history_id(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        model = type(self.instance)
+        model._default_manager.select_for_update(no_key=True).filter(pk=self.instance.pk).first()
+        latest = services.latest_history_id(self.instance)
+        if cleaned.get("base_history_id") != latest:
+            self.data = self.data.copy()
+            self.data["base_history_id"] = "" if latest is None else str(latest)
+            raise forms.ValidationError(
+                _(
+                    "Someone changed this record since you opened this form. Nothing was saved and what you typed "
+                    "is kept below; its history shows what changed. Saving again replaces their change."
+                )
+            )
+        return cleaned
+
+
+class SectionAdminForm(forms.ModelForm):
+    """The section's admin form carries the revision it was opened at, like the portal's editor.
+
+    Validation merges the staff member's change onto what the section says now (drafting.services:
+    section_admin_merge, under the row lock of the admin's transaction); an overlap is an error on
+    the form, with the staff member's text kept and the other change's clean parts merged in.
+    """
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reverting = False  # set by SectionAdmin.get_form on a history page: a revert is not merged
+
+    class Meta:
+        model = Section
+        fields = ["concept", "parent", "order", "heading", "body", "is_retired"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["base_version"].initial = self.instance.version if self.instance.pk else None
+        self.stale_merge = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.reverting or self.errors:
+            return cleaned
+        values = {
+            "body": cleaned.get("body", self.instance.body),
+            "concept_id": getattr(cleaned.get("concept"), "pk", self.instance.concept_id),
+            "parent_id": getattr(cleaned.get("parent"), "pk", None),
+            "order": cleaned.get("order", self.instance.order),
+            "heading": cleaned.get("heading", self.instance.heading),
+            "is_retired": cleaned.get("is_retired", self.instance.is_retired),
+        }
+        try:
+            merged, self.stale_merge = services.section_admin_merge(
+                section_pk=self.instance.pk, base_version=cleaned.get("base_version"), values=values
+            )
+        except services.StaleConflict as conflict:
+            self._rebase(conflict)
+            raise
+        cleaned["body"], cleaned["heading"] = merged["body"], merged["heading"]
+        cleaned["order"], cleaned["is_retired"] = merged["order"], merged["is_retired"]
+        cleaned["concept"] = Concept.objects.get(pk=merged["concept_id"])
+        cleaned["parent"] = Section.objects.filter(pk=merged["parent_id"]).first() if merged["parent_id"] else None
+        return cleaned
+
+    def _rebase(self, conflict) -> None:
+        """Show the staff member's text with the clean merges, starting from the current revision."""
+        data = self.data.copy()
+        data["base_version"] = str(conflict.current_history_id)
+        for name, value in conflict.drafts.items():
+            if name == "is_retired":
+                data.setlist(name, ["on"] if value else [])
+            else:
+                data[name] = "" if value is None else str(value)
+        self.data = data
+
+
 @admin.register(Section)
 class SectionAdmin(HistoryAdmin):
+    form = SectionAdminForm
     list_display = ["heading", "concept", "parent", "order", "version", "is_retired", "updated_at"]
     list_filter = ["concept", "is_retired"]
     search_fields = ["heading", "body"]
     readonly_fields = ["version"]
     list_select_related = ["concept", "parent"]
     history_list_display = ["version", "change_kind", "revision_reason"]
-    fields = ["concept", "parent", "order", "heading", "body", "is_retired", "version"]
+    fields = ["concept", "parent", "order", "heading", "body", "is_retired", "version", "base_version"]
 
     @admin.display(description=_("Why"))
     def revision_reason(self, record):
         return record.reason_display()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "/history/" in request.path:
+            form = type(form.__name__, (form,), {"reverting": True})
+        return form
+
     def save_model(self, request, obj, form, change):
-        reverting_to = obj.version if change and "/history/" in request.path else None
-        services.section_admin_save(section=obj, user=request.user, reverting_to=reverting_to)
+        reverting_to = obj.version if change and form.reverting else None
+        outcome = services.section_admin_save(
+            section=obj,
+            user=request.user,
+            base_version=form.cleaned_data.get("base_version"),
+            reverting_to=reverting_to,
+        )
+        if outcome.status == "merged":
+            self.message_user(
+                request,
+                _(
+                    "The section had changed since you opened it; your change was merged with the other one, "
+                    "word by word, as revision %(version)s. Check the result."
+                )
+                % {"version": outcome.section.version},
+                messages.WARNING,
+            )
+        elif outcome.status == "unchanged":
+            self.message_user(request, _("Nothing to save: the section already has this text."), messages.INFO)
 
 
 @admin.register(Proposal)
 class ProposalAdmin(HistoryAdmin):
+    """Decisions on proposals (merge, reject, withdraw) are made in the portal, through its services:
+    a status set here would claim a merge that never happened, so it and its traces are read-only."""
+
     list_display = ["__str__", "kind", "section", "author", "status", "created_at"]
     list_filter = ["status", "kind", "concept"]
     search_fields = ["title", "text", "rationale", "author__username", "author__expert__full_name"]
     list_select_related = ["section", "author"]
-    raw_id_fields = ["section", "new_parent", "author", "decided_by"]
+    raw_id_fields = ["section", "new_parent", "author"]
+    readonly_fields = ["status", "decided_by", "decided_at", "merged_version", "agreed_meeting"]
+    form = UnchangedSinceOpenedForm
 
 
 @admin.register(Comment)
@@ -77,6 +198,7 @@ class CommentAdmin(HistoryAdmin):
     search_fields = ["body", "quote", "author__username", "author__expert__full_name"]
     list_select_related = ["section", "proposal", "author"]
     raw_id_fields = ["section", "proposal", "parent", "author"]
+    form = UnchangedSinceOpenedForm
 
     def save_model(self, request, obj, form, change):
         from drafting.markdown import render_markdown
@@ -120,6 +242,7 @@ class MeetingAdmin(HistoryAdmin):
     list_filter = ["concept"]
     inlines = [AgendaItemInline]
     filter_horizontal = ["attendees"]
+    form = UnchangedSinceOpenedForm
 
     def save_model(self, request, obj, form, change):
         from drafting.markdown import render_markdown

@@ -1,6 +1,8 @@
 """Forms: every text field limits its size and (through Django's CharField) refuses NUL bytes,
 so bad input becomes a message next to the field, with the typed text kept."""
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.utils.functional import lazy
@@ -26,6 +28,79 @@ LOST_BASE = _(
     "The form lost the revision you started from. Your text is kept below; open the section again in another tab "
     "to see its current revision, then copy your text there."
 )
+
+
+def new_submission_token() -> str:
+    """A one-time token for a form that creates something (drafting.models.SubmissionToken)."""
+    return secrets.token_urlsafe(24)
+
+
+LOST_SUBMISSION = _(
+    "The form lost its one-time mark, so it cannot tell a first sending from a repeat. Nothing was saved and your "
+    "text is kept below; send it again."
+)
+LOST_VERSION = _(
+    "The form lost the version you started from. Nothing was saved and your text is kept below; open the page "
+    "again in another tab to see what it says now, then copy your text there."
+)
+
+
+class SubmittedOnce(forms.Form):
+    """A form that creates something, carrying a one-time token made when the form is shown.
+
+    A form sent without its token gets a new one and an error, so sending it again works.
+    """
+
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64, initial=new_submission_token)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        once = "submission" in self.fields
+        self.lost_submission = once and self.is_bound and not self.data.get(self.add_prefix("submission"))
+        if self.lost_submission:
+            self.renew_submission()
+
+    def renew_submission(self) -> None:
+        """A fresh token: the next sending of this form is a new submission."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("submission")] = new_submission_token()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.lost_submission:
+            raise forms.ValidationError(LOST_SUBMISSION)
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The cleaned data without the token, for the service that creates."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "submission"}
+
+
+class Versioned(forms.Form):
+    """A form that changes something, carrying the version it was opened at (drafting.services.versions)."""
+
+    base_history_id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("base_history_id") is None:
+            raise forms.ValidationError(LOST_VERSION)
+        return cleaned
+
+    def rebase(self, conflict) -> None:
+        """After a conflict: show the merged drafts, starting from the version the person has now seen."""
+        data = self.data.copy()
+        data[self.add_prefix("base_history_id")] = (
+            "" if conflict.current_history_id is None else str(conflict.current_history_id)
+        )
+        for name, value in conflict.drafts.items():
+            if name not in self.fields:
+                continue
+            if isinstance(value, list | set | tuple):
+                data.setlist(self.add_prefix(name), [str(v) for v in value])
+            else:
+                data[self.add_prefix(name)] = "" if value is None else str(value)
+        self.data = data
 
 
 class SectionEditForm(forms.Form):
@@ -99,7 +174,7 @@ class RevertForm(forms.Form):
 COMMENT_MAX_CHARS = 20_000
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(SubmittedOnce):
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("What the proposal does, in a line."))
     text = forms.CharField(
         label=_("Proposed text"),
@@ -122,7 +197,7 @@ class ProposalForm(forms.Form):
         return self.cleaned_data["text"].replace("\r\n", "\n")
 
 
-class NewSectionProposalForm(forms.Form):
+class NewSectionProposalForm(SubmittedOnce):
     title = ProposalForm.base_fields["title"]
     heading = forms.CharField(label=_("Heading of the new section"), max_length=300)
     parent = forms.ModelChoiceField(
@@ -144,6 +219,14 @@ class NewSectionProposalForm(forms.Form):
         return self.cleaned_data["text"].replace("\r\n", "\n")
 
 
+class ProposalEditForm(Versioned, ProposalForm):
+    submission = None  # a revision changes the proposal it was opened for; it creates nothing
+
+
+class NewSectionProposalEditForm(Versioned, NewSectionProposalForm):
+    submission = None
+
+
 class PositionForm(forms.Form):
     stance = forms.ChoiceField(label=_("Your position"), choices=Position.Stance.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
@@ -161,7 +244,7 @@ class PositionForm(forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(SubmittedOnce):
     body = forms.CharField(
         label=_("Comment"),
         max_length=COMMENT_MAX_CHARS,
@@ -175,6 +258,10 @@ class CommentForm(forms.Form):
         help_text=_("Copy the passage you are commenting on; the comment stays linked to it as the text changes."),
     )
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CommentEditForm(Versioned):
+    body = CommentForm.base_fields["body"]
 
 
 class RejectForm(forms.Form):
@@ -199,7 +286,7 @@ class MergeForm(forms.Form):
         return self.cleaned_data["text"].replace("\r\n", "\n")
 
 
-class EditionForm(forms.Form):
+class EditionForm(SubmittedOnce):
     name = forms.CharField(
         label=_("Name"), max_length=200, help_text=_("For example “Draft 0.3 for the meeting of 12 June”.")
     )
@@ -213,7 +300,7 @@ def validate_http_url(value: str) -> None:
         raise forms.ValidationError(_("The videoconference link must be an http(s) address."))
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(SubmittedOnce):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -251,7 +338,7 @@ class MeetingForm(forms.Form):
         return value
 
 
-class MeetingRecordForm(forms.Form):
+class MeetingRecordForm(Versioned):
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attendance"), required=False, queryset=Expert.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -274,7 +361,7 @@ class MeetingRecordForm(forms.Form):
         self.fields["edition"].queryset = concept.editions.all()
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Versioned):
     proposal = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.PENDING]

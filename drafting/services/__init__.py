@@ -34,17 +34,30 @@ from drafting.services.proposals import (
     proposal_update,
     proposal_withdraw,
 )
-from drafting.services.sections import EditOutcome, section_admin_save, section_edit, section_revert
+from drafting.services.sections import (
+    EditOutcome,
+    section_admin_merge,
+    section_admin_save,
+    section_edit,
+    section_revert,
+)
+from drafting.services.submissions import SubmissionReused, Submitted, submission_once
+from drafting.services.versions import StaleConflict, latest_history_id, latest_history_id_of
 
 __all__ = [
     "MAX_THREAD_DEPTH",
     "EditOutcome",
     "MergeOutcome",
+    "StaleConflict",
+    "SubmissionReused",
+    "Submitted",
     "comment_add",
     "comment_edit",
     "comment_set_resolved",
     "edition_freeze",
     "last_visit_touch",
+    "latest_history_id",
+    "latest_history_id_of",
     "meeting_record_outcome",
     "meeting_schedule",
     "meeting_update",
@@ -55,6 +68,7 @@ __all__ = [
     "proposal_reject",
     "proposal_update",
     "proposal_withdraw",
+    "section_admin_merge",
     "section_admin_save",
     "section_create",
     "section_edit",
@@ -63,4 +77,5 @@ __all__ = [
     "section_reparent",
     "section_revert",
     "section_set_retired",
+    "submission_once",
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from drafting.markdown import render_markdown
 from drafting.models import Activity, ChangeReason, Comment, Proposal, Section
+from drafting.services import versions
 from drafting.services.activity import record
 from drafting.services.revisions import stamp
 from drafting.text import make_anchor
@@ -67,10 +68,24 @@ def comment_add(
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, user, body: str) -> Comment:
+def comment_edit(*, comment: Comment, user, body: str, base_history_id: int | None = None) -> Comment:
+    """The author rewrites their comment, from the version of it they opened (`base_history_id`).
+
+    If the comment changed since (another tab, an edit in the admin), the two texts are merged
+    word by word; overlapping changes are refused (StaleConflict), never overwritten. Without
+    `base_history_id` the caller holds the current version (a script, not a page).
+    """
     locked = Comment.objects.select_for_update(no_key=True).get(pk=comment.pk)
     if locked.author_id != user.pk:
         raise ValidationError(_("Only the author can edit a comment."))
+    latest = versions.latest_history_id(locked)
+    if base_history_id is not None and base_history_id != latest:
+        base = versions.base_row(locked, base_history_id)
+        merge = versions.StaleMerge(latest)
+        body = merge.text("body", base.body, locked.body, body)
+        merge.check()
+    if body == locked.body:
+        return locked
     locked.body, locked.body_html = body, render_markdown(body)
     stamp(locked, user, ChangeReason.EDITED)
     locked.save()

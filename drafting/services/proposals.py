@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from drafting.models import Activity, ChangeReason, Concept, Proposal, RevisionKind, Section
 from drafting.selectors import MergePlan, proposal_merge_plan, revision_text
+from drafting.services import versions
 from drafting.services.activity import record
 from drafting.services.outline import section_create
 from drafting.services.revisions import lock_proposal, lock_section, save_revision, stamp
@@ -112,12 +113,16 @@ def proposal_update(
     title: str,
     text: str,
     rationale: str,
+    base_history_id: int | None = None,
     heading: str = "",
     parent: Section | None = None,
     base_version: int | None = None,
 ) -> Proposal:
     """The author revises their open proposal; the earlier wording stays in its history.
 
+    `base_history_id` is the version of the proposal the form was opened at: if the proposal
+    changed since (another tab, the admin), text and rationale are merged word by word and the
+    other fields are taken from whichever side changed them; overlaps are refused (StaleConflict).
     `base_version` is the section revision the revised text was written against (the edit
     form offers the current one when the proposal needs review); it brings the proposal
     back to "open".
@@ -126,6 +131,27 @@ def proposal_update(
     if locked.author_id != user.pk:
         raise ValidationError(_("Only the author can change a proposal."))
     require_open(locked, "changed")
+    latest = versions.latest_history_id(locked)
+    if base_history_id is not None and base_history_id != latest:
+        base = versions.base_row(locked, base_history_id)
+        merge = versions.StaleMerge(latest)
+        text = merge.text("text", base.text, locked.text, text)
+        rationale = merge.text("rationale", base.rationale, locked.rationale, rationale)
+        title = merge.choice("title", base.title, locked.title, title, label=_("Title"))
+        if locked.kind == Proposal.Kind.NEW_SECTION:
+            heading = merge.choice(
+                "heading", base.heading, locked.heading, heading or locked.heading, label=_("Heading")
+            )
+            parent_id = merge.choice(
+                "parent",
+                base.new_parent_id,
+                locked.new_parent_id,
+                parent.pk if parent else None,
+                label=_("Place"),
+                shown=lambda pk: Section.objects.filter(pk=pk).values_list("heading", flat=True).first() or "—",
+            )
+            parent = Section.objects.filter(pk=parent_id).first() if parent_id else None
+        merge.check()
     if base_version is not None and locked.kind == Proposal.Kind.AMENDMENT and base_version != locked.base_version:
         if not 1 <= base_version <= locked.section.version:
             raise ValidationError(_("The form refers to a revision this section does not have."))

@@ -1,17 +1,25 @@
 """Comments and replies on a section or a proposal; editing and resolving them."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from drafting import selectors, services
-from drafting.forms import CommentForm
+from drafting.forms import CommentEditForm, CommentForm
 from drafting.models import Comment, Proposal, Section
-from drafting.views.access import get_comment, get_proposal, get_section, require_perm
+from drafting.views.access import (
+    get_comment,
+    get_comment_for_author,
+    get_comment_for_resolving,
+    get_proposal,
+    get_section,
+    require_perm,
+)
 from drafting.views.proposals import proposal_page_context
+from drafting.views.submissions import submit_once
 
 
 def _comment_redirect(comment: Comment):
@@ -32,19 +40,24 @@ def _add_comment(
         if (parent.section_id, parent.proposal_id) != (getattr(section, "pk", None), getattr(proposal, "pk", None)):
             raise Http404(_("That comment is not in this discussion."))
     try:
-        comment = services.comment_add(
-            author=request.user,
-            body=form.cleaned_data["body"],
-            section=section,
-            proposal=proposal,
-            parent=parent,
-            quote=form.cleaned_data["quote"],
+        sent = submit_once(
+            request,
+            form,
+            lambda data: services.comment_add(
+                author=request.user,
+                body=data["body"],
+                section=section,
+                proposal=proposal,
+                parent=parent,
+                quote=data["quote"],
+            ),
         )
     except ValidationError as error:
         form.add_error(None, error)
         return None
-    messages.success(request, _("Comment added."))
-    return comment
+    if sent.created:
+        messages.success(request, _("Comment added."))
+    return sent.obj
 
 
 @require_POST
@@ -81,15 +94,20 @@ def proposal_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment(pk)
-    if comment.author_id != request.user.pk:
-        raise PermissionDenied(_("Only the author can edit a comment."))
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
-    form.fields["quote"].disabled = True
+    comment = get_comment_for_author(request.user, pk)
+    form = CommentEditForm(
+        request.POST or None, initial={"body": comment.body, "base_history_id": services.latest_history_id(comment)}
+    )
     if request.method == "POST" and form.is_valid():
-        comment = services.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
-        messages.success(request, _("Comment updated; the earlier wording is kept in its history."))
-        return _comment_redirect(comment)
+        try:
+            comment = services.comment_edit(comment=comment, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if isinstance(error, services.StaleConflict):
+                form.rebase(error)
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Comment updated; the earlier wording is kept in its history."))
+            return _comment_redirect(comment)
     return render(
         request, "drafting/comment_form.html", {"comment": comment, "form": form}, status=400 if form.is_bound else 200
     )
@@ -97,9 +115,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment(pk)
-    if comment.author_id != request.user.pk and not request.user.has_perm("drafting.resolve_any_comment"):
-        raise PermissionDenied(_("Only the author of the thread or a coordinator can resolve it."))
+    comment = get_comment_for_resolving(request.user, pk)
     try:
         comment = services.comment_set_resolved(
             comment=comment, user=request.user, resolved=request.POST.get("resolved") == "1"

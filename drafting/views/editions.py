@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from drafting import exports, selectors, services
 from drafting.forms import EditionForm
 from drafting.views.access import get_concept, get_concept_edition, get_edition, require_perm
+from drafting.views.submissions import submit_once
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,12 +22,15 @@ def edition_list(request: HttpRequest, pk: int) -> HttpResponse:
         require_perm(request.user, "drafting.freeze_edition", _("Only coordinators may freeze editions."))
         if form.is_valid():
             try:
-                edition = services.edition_freeze(concept=concept, user=request.user, **form.cleaned_data)
+                sent = submit_once(
+                    request, form, lambda data: services.edition_freeze(concept=concept, user=request.user, **data)
+                )
             except ValidationError as error:
-                form.add_error("name", error)
+                form.add_error(None if isinstance(error, services.SubmissionReused) else "name", error)
             else:
-                messages.success(request, _("Edition “%(name)s” frozen.") % {"name": edition.name})
-                return redirect(edition)
+                if sent.created:
+                    messages.success(request, _("Edition “%(name)s” frozen.") % {"name": sent.obj.name})
+                return redirect(sent.obj)
     editions = selectors.edition_list(concept)
     return render(
         request,

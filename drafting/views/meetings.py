@@ -9,7 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from drafting import selectors, services
 from drafting.forms import MeetingForm, MeetingRecordForm, OutcomeForm
+from drafting.models import AgendaItem
 from drafting.views.access import get_concept, get_meeting, require_perm
+from drafting.views.submissions import submit_once
 
 
 @require_safe
@@ -26,9 +28,16 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = selectors.disagreements(concept)
     form = MeetingForm(request.POST or None, concept=concept, candidates=candidates)
     if request.method == "POST" and form.is_valid():
-        meeting = services.meeting_schedule(concept=concept, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Meeting scheduled."))
-        return redirect(meeting)
+        try:
+            sent = submit_once(
+                request, form, lambda data: services.meeting_schedule(concept=concept, user=request.user, **data)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if sent.created:
+                messages.success(request, _("Meeting scheduled."))
+            return redirect(sent.obj)
     return render(
         request,
         "drafting/meeting_form.html",
@@ -37,20 +46,33 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _render_meeting(request, meeting, record_form=None, status=200) -> HttpResponse:
+def _render_meeting(request, meeting, record_form=None, status=200, outcome_form=None) -> HttpResponse:
+    """The meeting page; a form sent back with a problem is shown as it was typed."""
     attendees = selectors.meeting_attendees(meeting)
     record_form = record_form or MeetingRecordForm(
         concept=meeting.concept,
-        initial={"attendees": [e.pk for e in attendees], "minutes": meeting.minutes, "edition": meeting.edition_id},
+        initial={
+            "attendees": [e.pk for e in attendees],
+            "minutes": meeting.minutes,
+            "edition": meeting.edition_id,
+            "base_history_id": services.latest_history_id(meeting),
+        },
     )
+    # Each agenda item with the version this page shows, so an outcome recorded meanwhile is not overwritten.
+    items = list(selectors.meeting_agenda(meeting).annotate(base_history_id=services.latest_history_id_of(AgendaItem)))
+    sent = outcome_form.data if outcome_form is not None else {}
+    for item in items:
+        if sent.get("proposal") == str(item.proposal_id):  # an outcome sent back: as it was chosen and typed
+            item.sent_outcome, item.sent_note = sent.get("outcome", ""), sent.get("note", "")
     return render(
         request,
         "drafting/meeting_detail.html",
         {
             "meeting": meeting,
-            "items": selectors.meeting_agenda(meeting),
+            "items": items,
             "attendees": attendees,
             "record_form": record_form,
+            "outcome_form": outcome_form,
             "can_run": request.user.has_perm("drafting.run_meeting"),
         },
         status=status,
@@ -69,7 +91,13 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingRecordForm(request.POST, concept=meeting.concept)
     if not form.is_valid():
         return _render_meeting(request, meeting, form, status=400)
-    services.meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
+    try:
+        services.meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        if isinstance(error, services.StaleConflict):
+            form.rebase(error)
+        form.add_error(None, error)
+        return _render_meeting(request, meeting, form, status=409)
     messages.success(request, _("Attendance and minutes saved."))
     return redirect(meeting)
 
@@ -81,7 +109,7 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(meeting)
+        return _render_meeting(request, meeting, status=400, outcome_form=form)
     item = selectors.agenda_item(meeting, form.cleaned_data["proposal"])
     if item is None:
         messages.error(
@@ -95,9 +123,12 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
+            base_history_id=form.cleaned_data["base_history_id"],
         )
     except ValidationError as error:
+        # The page is shown again with the choice and the note as typed (the agenda row shows what
+        # was recorded meanwhile), so nothing the coordinator wrote is lost.
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Outcome recorded for proposal #%(pk)s.") % {"pk": item.proposal_id})
+        return _render_meeting(request, meeting, status=409, outcome_form=form)
+    messages.success(request, _("Outcome recorded for proposal #%(pk)s.") % {"pk": item.proposal_id})
     return redirect(meeting)

@@ -8,7 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from drafting import selectors, services
-from drafting.forms import CommentForm, MergeForm, NewSectionProposalForm, PositionForm, ProposalForm, RejectForm
+from drafting.forms import (
+    CommentForm,
+    MergeForm,
+    NewSectionProposalEditForm,
+    NewSectionProposalForm,
+    PositionForm,
+    ProposalEditForm,
+    ProposalForm,
+    RejectForm,
+)
 from drafting.models import Proposal
 from drafting.views.access import (
     expert_of,
@@ -19,11 +28,13 @@ from drafting.views.access import (
     get_section,
     require_perm,
 )
+from drafting.views.submissions import submit_once
 
 
-def _opened(request, proposal: Proposal) -> HttpResponse:
-    messages.success(request, _("Proposal #%(pk)s is open for positions and comments.") % {"pk": proposal.pk})
-    return redirect(proposal)
+def _opened(request, sent: services.Submitted) -> HttpResponse:
+    if sent.created:
+        messages.success(request, _("Proposal #%(pk)s is open for positions and comments.") % {"pk": sent.obj.pk})
+    return redirect(sent.obj)
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,11 +47,15 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST or None, initial={"text": section.body, "base_version": section.version})
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = services.proposal_create_amendment(section=section, author=request.user, **form.cleaned_data)
+            sent = submit_once(
+                request,
+                form,
+                lambda data: services.proposal_create_amendment(section=section, author=request.user, **data),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _opened(request, proposal)
+            return _opened(request, sent)
     status = 400 if form.is_bound else 200
     return render(request, "drafting/proposal_form.html", {"section": section, "form": form}, status=status)
 
@@ -52,11 +67,15 @@ def proposal_create_section(request: HttpRequest, pk: int) -> HttpResponse:
     form = NewSectionProposalForm(request.POST or None, concept=concept)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = services.proposal_create_section(concept=concept, author=request.user, **form.cleaned_data)
+            sent = submit_once(
+                request,
+                form,
+                lambda data: services.proposal_create_section(concept=concept, author=request.user, **data),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _opened(request, proposal)
+            return _opened(request, sent)
     status = 400 if form.is_bound else 200
     return render(
         request, "drafting/proposal_form.html", {"concept": concept, "form": form, "new_section": True}, status=status
@@ -98,7 +117,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not proposal.is_open:
         raise PermissionDenied(_("This proposal is closed; it can no longer be changed."))
     if proposal.kind == Proposal.Kind.NEW_SECTION:
-        form_class, kwargs = NewSectionProposalForm, {"concept": proposal.concept}
+        form_class, kwargs = NewSectionProposalEditForm, {"concept": proposal.concept}
         initial = {
             "title": proposal.title,
             "heading": proposal.heading,
@@ -107,7 +126,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "rationale": proposal.rationale,
         }
     else:
-        form_class, kwargs = ProposalForm, {}
+        form_class, kwargs = ProposalEditForm, {}
         plan = selectors.proposal_merge_plan(proposal)
         initial = {
             "title": proposal.title,
@@ -115,11 +134,14 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "rationale": proposal.rationale,
             "base_version": plan.version,
         }
+    initial["base_history_id"] = services.latest_history_id(proposal)
     form = form_class(request.POST or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_update(proposal=proposal, user=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if isinstance(error, services.StaleConflict):
+                form.rebase(error)
             form.add_error(None, error)
         else:
             messages.success(request, _("Proposal updated; the earlier wording is kept in its history."))
@@ -131,7 +153,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "proposal": proposal,
             "section": proposal.section,
             "form": form,
-            "new_section": form_class is NewSectionProposalForm,
+            "new_section": form_class is NewSectionProposalEditForm,
         },
         status=400 if form.is_bound else 200,
     )

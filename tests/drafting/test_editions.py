@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from drafting import selectors, services
+from drafting.forms import new_submission_token
 from drafting.models import Edition
 from tests.factories import make_section
 
@@ -68,7 +69,9 @@ def test_duplicate_edition_name_is_a_form_error(coordinator_client, concept, out
     freeze(concept, coordinator, "Draft 0.1")
     with pytest.raises(ValidationError, match="already exists"):
         freeze(concept, coordinator, "Draft 0.1")
-    response = coordinator_client.post(reverse("drafting:edition-list", args=[concept.pk]), {"name": "Draft 0.1"})
+    response = coordinator_client.post(
+        reverse("drafting:edition-list", args=[concept.pk]), {"name": "Draft 0.1", "submission": new_submission_token()}
+    )
     assert response.status_code == 400
     assert "already exists" in response.text
     assert Edition.objects.count() == 1

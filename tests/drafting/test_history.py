@@ -81,7 +81,14 @@ def test_history_user_comes_from_the_request_through_the_middleware(client, staf
     client.force_login(staff)
     response = client.post(
         f"/admin/drafting/section/{section.pk}/change/",
-        {"concept": concept.pk, "parent": "", "order": section.order, "heading": section.heading, "body": "After."},
+        {
+            "concept": concept.pk,
+            "parent": "",
+            "order": section.order,
+            "heading": section.heading,
+            "body": "After.",
+            "base_version": 1,
+        },
     )
     assert response.status_code == 302
     latest = section.history.latest()

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from drafting import selectors, services
+from drafting.forms import new_submission_token
 from drafting.models import Activity, AgendaItem, Meeting, Proposal
 from members.models import Expert
 from tests.factories import ExpertFactory, make_section
@@ -41,6 +42,7 @@ def schedule(client, concept, **data):
             "title": "Meeting of 12 June",
             "starts_at": "2026-12-12T10:00",
             "video_url": "https://meet.example.kz/wg",
+            "submission": new_submission_token(),
             **data,
         },
     )
@@ -92,7 +94,7 @@ def test_outcome_for_a_proposal_not_on_the_agenda_is_refused(coordinator_client,
     )
     response = coordinator_client.post(
         reverse("drafting:meeting-outcome", args=[meeting.pk]),
-        {"proposal": contested[2].pk, "outcome": "agreed"},
+        {"proposal": contested[2].pk, "outcome": "agreed", "base_history_id": 1},
         follow=True,
     )
     assert "is not on this meeting" in response.text
@@ -139,7 +141,12 @@ def test_attendance_minutes_and_edition_are_recorded(coordinator_client, concept
     attendee = Expert.objects.get(user=expert)
     response = coordinator_client.post(
         reverse("drafting:meeting-record", args=[meeting.pk]),
-        {"attendees": [attendee.pk], "minutes": "**Решено**: продолжить.", "edition": edition.pk},
+        {
+            "attendees": [attendee.pk],
+            "minutes": "**Решено**: продолжить.",
+            "edition": edition.pk,
+            "base_history_id": services.latest_history_id(meeting),
+        },
     )
     assert response.status_code == 302
     meeting.refresh_from_db()

@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from drafting import services
+from drafting.forms import new_submission_token
 from drafting.models import Comment, Position, Proposal
 from members.models import Expert
 from tests.factories import ExpertFactory, make_section
@@ -41,7 +42,16 @@ def test_expert_proposes_from_the_current_revision(expert_client, section):
     url = reverse("drafting:proposal-create", args=[section.pk])
     form = expert_client.get(url)
     assert BASE in form.text
-    response = expert_client.post(url, {"title": "T", "text": BASE + " Ещё.", "rationale": "R", "base_version": 1})
+    response = expert_client.post(
+        url,
+        {
+            "title": "T",
+            "text": BASE + " Ещё.",
+            "rationale": "R",
+            "base_version": 1,
+            "submission": new_submission_token(),
+        },
+    )
     proposal = Proposal.objects.get()
     assert response["Location"] == proposal.get_absolute_url()
     assert (proposal.base_version, proposal.section, proposal.status) == (1, section, "open")
@@ -60,6 +70,7 @@ def test_expert_proposes_from_the_current_revision(expert_client, section):
 )
 def test_bad_proposal_input_is_a_message_and_the_text_is_kept(expert_client, section, data, message):
     typed = {"title": "Мой заголовок", "text": "Мой текст.", "rationale": "Обоснование", "base_version": 1, **data}
+    typed["submission"] = new_submission_token()
     response = expert_client.post(reverse("drafting:proposal-create", args=[section.pk]), typed)
     assert response.status_code == 400
     assert message in response.text
@@ -138,7 +149,8 @@ def test_forged_comment_id_is_404(expert_client, proposal):
     assert expert_client.post(reverse("drafting:comment-resolve", args=[987654])).status_code == 404
     assert expert_client.get(reverse("drafting:comment-edit", args=[987654])).status_code == 404
     response = expert_client.post(
-        reverse("drafting:proposal-comment-add", args=[proposal.pk]), {"body": "Reply", "parent": 987654}
+        reverse("drafting:proposal-comment-add", args=[proposal.pk]),
+        {"body": "Reply", "parent": 987654, "submission": new_submission_token()},
     )
     assert response.status_code == 404
 
@@ -247,9 +259,11 @@ def test_rejection_reason_too_long_is_kept_in_the_form(coordinator_client, propo
 @pytest.mark.django_db
 def test_comment_and_reply_on_a_proposal(proposal, expert, other_expert):
     url = reverse("drafting:proposal-comment-add", args=[proposal.pk])
-    client_for(other_expert).post(url, {"body": "Почему?"})
+    client_for(other_expert).post(url, {"body": "Почему?", "submission": new_submission_token()})
     root = Comment.objects.get()
-    response = client_for(expert).post(url, {"body": "Потому что.", "parent": root.pk})
+    response = client_for(expert).post(
+        url, {"body": "Потому что.", "parent": root.pk, "submission": new_submission_token()}
+    )
     assert response.status_code == 302
     page = client_for(expert).get(proposal.get_absolute_url()).text
     assert "Почему?" in page and "Потому что." in page
@@ -257,7 +271,10 @@ def test_comment_and_reply_on_a_proposal(proposal, expert, other_expert):
 
 @pytest.mark.django_db
 def test_comment_with_a_nul_byte_is_a_form_error_and_kept(expert_client, proposal):
-    response = expert_client.post(reverse("drafting:proposal-comment-add", args=[proposal.pk]), {"body": "Мой\x00"})
+    response = expert_client.post(
+        reverse("drafting:proposal-comment-add", args=[proposal.pk]),
+        {"body": "Мой\x00", "submission": new_submission_token()},
+    )
     assert response.status_code == 400
     assert "Null characters are not allowed." in response.text
     assert not Comment.objects.exists()
@@ -266,15 +283,16 @@ def test_comment_with_a_nul_byte_is_a_form_error_and_kept(expert_client, proposa
 @pytest.mark.django_db
 def test_only_the_author_edits_a_comment(proposal, expert, other_expert):
     comment = services.comment_add(author=expert, body="Mine", proposal=proposal)
+    version = services.latest_history_id(comment)
     assert (
         client_for(other_expert)
-        .post(reverse("drafting:comment-edit", args=[comment.pk]), {"body": "Hijack"})
+        .post(reverse("drafting:comment-edit", args=[comment.pk]), {"body": "Hijack", "base_history_id": version})
         .status_code
         == 403
     )
     assert (
         client_for(expert)
-        .post(reverse("drafting:comment-edit", args=[comment.pk]), {"body": "Mine, edited"})
+        .post(reverse("drafting:comment-edit", args=[comment.pk]), {"body": "Mine, edited", "base_history_id": version})
         .status_code
         == 302
     )
@@ -285,7 +303,8 @@ def test_only_the_author_edits_a_comment(proposal, expert, other_expert):
 @pytest.mark.django_db
 def test_section_comment_with_a_quote_shows_on_the_board(expert_client, section):
     response = expert_client.post(
-        reverse("drafting:section-comment-add", args=[section.pk]), {"body": "Уточнить", "quote": "Второе предложение."}
+        reverse("drafting:section-comment-add", args=[section.pk]),
+        {"body": "Уточнить", "quote": "Второе предложение.", "submission": new_submission_token()},
     )
     assert response.status_code == 302
     board = expert_client.get(reverse("drafting:section-board", args=[section.pk])).text
@@ -295,7 +314,8 @@ def test_section_comment_with_a_quote_shows_on_the_board(expert_client, section)
 @pytest.mark.django_db
 def test_comment_whose_passage_was_removed_links_to_the_revision_it_quoted(expert_client, section, expert):
     expert_client.post(
-        reverse("drafting:section-comment-add", args=[section.pk]), {"body": "Уточнить", "quote": "Второе предложение."}
+        reverse("drafting:section-comment-add", args=[section.pk]),
+        {"body": "Уточнить", "quote": "Второе предложение.", "submission": new_submission_token()},
     )
     services.section_edit(
         section=section, base_version=1, body="Совсем другой текст раздела.", user=expert, summary="Переписано"
@@ -370,6 +390,7 @@ def test_author_revises_a_new_section_proposal_including_its_place(expert_client
             "parent": section.pk,
             "text": "Новый текст.",
             "rationale": "R2",
+            "base_history_id": services.latest_history_id(proposal),
         },
     )
     assert response.status_code == 302
@@ -401,7 +422,13 @@ def test_needs_review_proposal_is_revised_against_the_current_text_and_reopens(
     assert form.initial["base_version"] == 2
     response = client.post(
         reverse("drafting:proposal-edit", args=[mine.pk]),
-        {"title": "Mine", "text": BASE.replace("Второе", "Их и моё"), "rationale": "R", "base_version": 2},
+        {
+            "title": "Mine",
+            "text": BASE.replace("Второе", "Их и моё"),
+            "rationale": "R",
+            "base_version": 2,
+            "base_history_id": form.initial["base_history_id"],
+        },
     )
     assert response.status_code == 302
     mine.refresh_from_db()

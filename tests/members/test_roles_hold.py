@@ -189,11 +189,6 @@ def test_inactive_expert_reads_every_page_but_every_write_is_refused(staff_clien
     assert not expert.groups.filter(name__in=[EXPERT_GROUP, COORDINATOR_GROUP]).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="drafting/views/comments.py checks only authorship: comment_edit and comment_resolve must fetch the "
-    "comment through access.get_comment_for_author / access.get_comment_for_resolving",
-)
 def test_inactive_expert_cannot_edit_or_resolve_their_own_comment(staff_client, expert, discussion):
     admin_save_seat(staff_client, expert, is_active=False)
     former = client_for(expert)
