@@ -24,9 +24,10 @@ from drafting.models import (
     Section,
     change_reason_display,
 )
+from kisi_portal.admin_safety import SafeObjectIdAdminMixin
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SafeObjectIdAdminMixin, SimpleHistoryAdmin):
     """History pages show why each change was made in the reader's language: rows store a code."""
 
     history_list_display = ["change_reason"]
@@ -259,7 +260,7 @@ class AgendaItemAdmin(HistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(SafeObjectIdAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "verb", "sentence"]
     list_filter = ["verb"]
     list_select_related = ["actor__expert"]
@@ -273,7 +274,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(SafeObjectIdAdminMixin, admin.ModelAdmin):
     list_display = ["recipient", "activity", "read_at"]
     list_select_related = ["recipient", "activity"]
     raw_id_fields = ["recipient", "activity"]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "members",
     "drafting",
+    "kisi_portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -59,15 +60,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads the form data before any view or check does: what cannot be read is a clear 400.
+    "kisi_portal.middleware.BadInputMiddleware",
     # A signed-in person's saved language wins over the cookie and Accept-Language.
     "members.middleware.AccountLanguageMiddleware",
     # Every page needs a signed-in person; the few public ones (sign in, password reset)
     # opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (it tells the person why they were signed out); before LoginRequired's check.
+    "kisi_portal.middleware.SessionIdleTimeoutMiddleware",
+    # Signed-in pages and exports stay out of shared caches.
+    "kisi_portal.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication, so history rows know who made the change.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Its process_exception runs first: a lost database is a 503 with the person's text.
+    "kisi_portal.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -99,11 +108,14 @@ TEMPLATES = [
     },
 ]
 
-# An empty DATABASE_URL means the default, as a missing one does.
+# An empty DATABASE_URL means the default, as a missing one does. Connections persist for
+# DB_CONN_MAX_AGE seconds and are checked before each request reuses them, so a database
+# restart costs one failed check, not a run of server errors.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -129,6 +141,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind nginx (deploy/nginx.conf) the client's address is in X-Real-IP, which nginx sets.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "kisi_portal.middleware.client_ip"
 
 # Each language is named in itself, so a reader finds theirs whatever the page's language.
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
@@ -190,6 +205,8 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "concept-portal@localhost")
+# A password reset answers before the mail server does (kisi_portal.views.SameWorkPasswordResetForm).
+PASSWORD_RESET_MAIL_IN_BACKGROUND = env_bool("PASSWORD_RESET_MAIL_IN_BACKGROUND", bool(email_host))
 
 # Content-Security-Policy (Django's own): our scripts and styles only, no inline handlers.
 SECURE_CSP = {
@@ -206,11 +223,17 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends SESSION_COOKIE_AGE after sign-in (14 days), or after SESSION_IDLE_SECONDS
+# without a request (8 hours), whichever comes first (kisi_portal.middleware).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(8 * 3600)))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer asks over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -224,6 +247,10 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # The portal's own limits, shown to people next to the fields they limit.
 SECTION_MAX_CHARS = 200_000
+# Rendering a text (save, preview, comment, minutes) is refused past this many seconds
+# (drafting/markdown.py); previews per person per minute.
+MARKDOWN_RENDER_SECONDS = float(os.environ.get("MARKDOWN_RENDER_SECONDS", "2"))
+MARKDOWN_PREVIEWS_PER_MINUTE = int(os.environ.get("MARKDOWN_PREVIEWS_PER_MINUTE", "20"))
 SUMMARY_MAX_CHARS = 300
 WORKING_GROUP_SEATS = 25
 

@@ -61,3 +61,20 @@ def test_login_page_is_public_and_says_what_it_is(client):
     response = client.get(reverse("login"), headers={"accept-language": "en"})
     assert response.status_code == 200
     assert "Sign in" in response.text
+
+
+@pytest.mark.django_db
+def test_password_reset_mail_is_written_in_the_language_the_person_chose(client, expert):
+    from django.utils import translation
+
+    from members.services import account_language_set
+
+    account_language_set(user=expert, language="kk")
+    client.post(reverse("password_reset"), {"email": expert.email}, HTTP_ACCEPT_LANGUAGE="ru")
+
+    with translation.override("kk"):
+        subject = translation.gettext("Setting a new password for the Concept portal")
+        follow = translation.gettext("Follow this link to choose a new password:")
+    (message,) = mail.outbox
+    assert message.subject == subject != "Setting a new password for the Concept portal"
+    assert follow in message.body
