@@ -15,7 +15,7 @@ from drafting.selectors import MergePlan, proposal_merge_plan, revision_text
 from drafting.services import versions
 from drafting.services.activity import record
 from drafting.services.outline import section_create
-from drafting.services.revisions import lock_proposal, lock_section, save_revision, stamp
+from drafting.services.revisions import lock_proposal, lock_section, prepare_text, save_revision, stamp
 from drafting.text import merge_three_way
 
 
@@ -245,6 +245,8 @@ def proposal_merge(
     Without `text`, the proposal's own text is merged onto the current section.
     Other open proposals that no longer merge cleanly are marked "needs review".
     """
+    # The approved text is rendered before the lock; a text merged under the lock is rendered there.
+    prepared = prepare_text(text) if text is not None and proposal.kind == Proposal.Kind.AMENDMENT else None
     # Lock order everywhere: section, then proposals (see drafting/services/__init__.py).
     section = lock_section(proposal.section_id) if proposal.kind == Proposal.Kind.AMENDMENT else None
     locked_proposal = lock_proposal(proposal)
@@ -277,6 +279,7 @@ def proposal_merge(
         kind=RevisionKind.MERGE,
         data=_merge_data(locked_proposal),
         proposal=locked_proposal,
+        prepared=prepared,
     )
     _mark_merged(locked_proposal, merged_by, section)
     _flag_alternatives(section, merged=locked_proposal, user=merged_by)

@@ -1,5 +1,7 @@
 """The low-level steps every write shares: lock a row, stamp who and why, save a revision."""
 
+from dataclasses import dataclass
+
 from django.db.models import Max
 
 from drafting.markdown import render_markdown
@@ -7,10 +9,35 @@ from drafting.models import Concept, Proposal, Section
 from drafting.text import attribute_paragraphs, attribute_step, split_paragraphs
 
 
+@dataclass(frozen=True)
+class PreparedText:
+    """A text and its HTML, rendered before any lock is taken."""
+
+    text: str
+    html: str
+
+
+def prepare_text(text: str) -> PreparedText:
+    """Render a text the person sent, outside any lock (MarkdownTooComplex if it cannot be)."""
+    return PreparedText(text, render_markdown(text))
+
+
 def save_revision(
-    section: Section, *, user, kind: str, data: dict | None = None, reason: str = "", proposal=None
+    section: Section,
+    *,
+    user,
+    kind: str,
+    data: dict | None = None,
+    reason: str = "",
+    proposal=None,
+    prepared: PreparedText | None = None,
 ) -> Section:
     """Raise the version, render the text once, and save with who/why on the history row.
+
+    `prepared` is the text as the caller rendered it before taking the row lock: when it is
+    the text being saved, its HTML is used, so a slow render never holds the lock that every
+    other save of the section waits on. A text that changed under the lock (a merge) is
+    rendered here.
 
     Why is stored as data, never as a sentence: `kind` and `data` (what its sentence needs,
     drafting.selectors.sentences), and `reason` only for a person's own words (an edit summary).
@@ -21,7 +48,7 @@ def save_revision(
     """
     previous = _previous_revision(section) if section.pk else None
     section.version += 1 if section.pk else 0
-    section.body_html = render_markdown(section.body)
+    section.body_html = prepared.html if prepared and prepared.text == section.body else render_markdown(section.body)
     stamp(section, user, reason)
     section._change_kind = kind
     section._change_data = data or {}

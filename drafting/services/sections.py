@@ -10,7 +10,7 @@ from drafting.models import Activity, RevisionKind, Section
 from drafting.selectors import revision_text
 from drafting.services import versions
 from drafting.services.activity import record
-from drafting.services.revisions import lock_section, next_order, save_revision
+from drafting.services.revisions import lock_section, next_order, prepare_text, save_revision
 from drafting.text import MergeResult, merge_three_way
 
 
@@ -41,6 +41,7 @@ def section_edit(*, section: Section, base_version: int, body: str, user, summar
     The check and the write happen under a row lock, so two simultaneous saves from the
     same base cannot both pass: the second one sees the first and is merged or refused.
     """
+    prepared = prepare_text(body)  # rendered before the lock: other saves of the section never wait on it
     locked = lock_section(section)
     if locked.is_retired:
         raise ValidationError(_("This section has been retired; it can no longer be edited."))
@@ -56,7 +57,7 @@ def section_edit(*, section: Section, base_version: int, body: str, user, summar
         return EditOutcome("unchanged", locked, base_version)
     if base_version == locked.version:
         locked.body = body
-        save_revision(locked, user=user, reason=summary, kind=RevisionKind.EDIT)
+        save_revision(locked, user=user, reason=summary, kind=RevisionKind.EDIT, prepared=prepared)
         record(user, Activity.Verb.EDITED, data=_edit_data(locked, summary), section=locked)
         return EditOutcome("saved", locked, base_version)
 

@@ -96,3 +96,23 @@ def test_a_retired_section_cannot_be_edited(concept, expert, coordinator):
     services.section_set_retired(section=section, retired=True, user=coordinator)
     with pytest.raises(ValidationError, match="retired"):
         edit(section, 2, "New", expert)
+
+
+@pytest.mark.django_db
+def test_a_saved_text_is_rendered_before_the_row_lock_is_taken(concept, expert, monkeypatch):
+    """A slow render must not hold the lock every other save of the section waits on."""
+    from drafting.services import revisions, sections
+
+    section = make_section(concept, "Goals", "Старый текст.", user=expert)
+    events = []
+    original_lock, real_render = sections.lock_section, revisions.render_markdown
+    monkeypatch.setattr(sections, "lock_section", lambda s: events.append("lock") or original_lock(s))
+    monkeypatch.setattr(
+        sections, "prepare_text", lambda t: events.append("render") or revisions.PreparedText(t, real_render(t))
+    )
+    monkeypatch.setattr(revisions, "render_markdown", lambda text: pytest.fail("rendered under the lock"))
+
+    outcome = services.section_edit(section=section, base_version=1, body="Новый **текст**.", user=expert, summary="s")
+
+    assert events == ["render", "lock"]
+    assert outcome.section.body_html == "<p>Новый <strong>текст</strong>.</p>"
