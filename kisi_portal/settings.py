@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "members",
     "drafting",
     "kisi_portal.apps.PortalConfig",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Reads the form data before any view or check does: what cannot be read is a clear 400.
     "kisi_portal.middleware.BadInputMiddleware",
     # A signed-in person's saved language wins over the cookie and Accept-Language.
@@ -70,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages (it tells the person why they were signed out); before LoginRequired's check.
     "kisi_portal.middleware.SessionIdleTimeoutMiddleware",
+    # After OTPMiddleware and the idle timeout: a session that still owes its second factor
+    # reaches only the code step, the setup page and sign-out (members.two_factor).
+    "members.two_factor.TwoFactorMiddleware",
     # Signed-in pages and exports stay out of shared caches.
     "kisi_portal.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,6 +152,15 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # Behind nginx (deploy/nginx.conf) the client's address is in X-Real-IP, which nginx sets.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 AXES_CLIENT_IP_CALLABLE = "kisi_portal.middleware.client_ip"
+
+# Two-factor sign-in (django-otp, TOTP with single-use recovery codes): required for coordinators,
+# staff and superusers, optional for experts. Only the test suite switches the requirement off
+# (TWO_FACTOR_REQUIRED=false); with DEBUG on, the seeded demo accounts ("demo-…") skip it so the
+# demo stays two commands. With DEBUG off no account skips it.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_EXEMPT_USERNAMES_PREFIX = "demo-" if DEBUG else ""
+OTP_TOTP_ISSUER = "KISI Concept Portal"
+TWO_FACTOR_RECOVERY_CODES = 10
 
 # Each language is named in itself, so a reader finds theirs whatever the page's language.
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]

@@ -41,6 +41,9 @@ def _fresh_cache_and_no_lockouts(request, settings, django_db_blocker):
     # The portal defaults to Russian; tests read English unless they ask for a language
     # (Accept-Language, a saved choice, or translation.override), which the language tests do.
     settings.LANGUAGE_CODE = "en"
+    # People sign in with force_login here; the second factor has its own tests
+    # (tests/members/test_two_factor.py), which turn it back on.
+    settings.TWO_FACTOR_REQUIRED = False
     # A deliberately slow hasher is the point in production and a waste in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
