@@ -20,6 +20,8 @@ LANGUAGES = ["ru", "kk"]
 # Words that are the same in every language: formats, the portal's Latin-script brand names,
 # and the names of languages written in themselves in the switcher.
 ALLOWED = {"PDF", "DOCX", "HTML", "Markdown", "English", "KISI", "Concept", "Portal"}
+# Authenticator apps, named as their makers name them on the two-factor page.
+ALLOWED |= {"FreeOTP", "Aegis", "Google", "Microsoft", "Authenticator"}
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Pages people open with GET; the others only take POST, and are crawled for their refusal of GET.
 POST_ONLY = {
@@ -40,7 +42,7 @@ class VisibleText(HTMLParser):
         self.parts, self._hidden = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "textarea"):
+        if tag in ("script", "style", "textarea", "code"):  # code: keys and what people typed as code
             self._hidden += 1
         attrs = dict(attrs)
         self.parts += [value for name, value in attrs.items() if name in self.SPOKEN and value]
@@ -48,7 +50,7 @@ class VisibleText(HTMLParser):
             self.parts.append(attrs["value"])
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "textarea"):
+        if tag in ("script", "style", "textarea", "code"):
             self._hidden -= 1
 
     def handle_data(self, data):
@@ -169,3 +171,24 @@ def test_a_route_missing_from_the_crawl_is_named():
         or any(isinstance(v, list) and name.split(":")[1] in v for v in ARGUMENTS.values())
         for name in route_names()
     )
+
+
+ACCOUNT_PAGES = {
+    "anonymous": ["login", "password_reset", "password_reset_done"],
+    "expert": ["password_change", "password_change_done", "two-factor-setup"],
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sign_in_and_account_pages_speak_the_readers_language(client, portal, language):
+    found = {}
+    for who, names in ACCOUNT_PAGES.items():
+        if who == "expert":
+            client.force_login(portal["people"]["expert"])
+        for name in names:
+            response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, name
+            assert f'<html lang="{language}"' in response.text, name
+            if words := english_words(response.text):
+                found[name] = sorted(words)
+    assert found == {}, "\n".join(f"{page}: {' '.join(words)}" for page, words in found.items())
