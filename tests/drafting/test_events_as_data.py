@@ -365,3 +365,13 @@ def test_old_revision_reasons_are_read_back_as_kind_and_data(kind, reason, expec
 )
 def test_old_change_reasons_become_codes(reason, code):
     assert events.reason_code(reason) == code
+
+
+@pytest.mark.parametrize(
+    ("added", "noun"),
+    [(1, "1 слово"), (2, "2 слова"), (5, "5 слов"), (21, "21 слово"), (22, "22 слова"), (11, "11 слов")],
+)
+def test_words_added_take_russian_plural_forms(added, noun):
+    with translation.override("ru"):
+        summary = sentences.words_changed(added, 0)
+    assert noun in summary
