@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from drafting import services
+from drafting.admin_history import ReadableHistoryMixin, RecentChangesMixin, SectionHistoryMixin
 from drafting.models import (
     Activity,
     AgendaItem,
@@ -136,7 +137,7 @@ class SectionAdminForm(forms.ModelForm):
 
 
 @admin.register(Section)
-class SectionAdmin(HistoryAdmin):
+class SectionAdmin(RecentChangesMixin, SectionHistoryMixin, HistoryAdmin):
     form = SectionAdminForm
     list_display = ["heading", "concept", "parent", "order", "version", "is_retired", "updated_at"]
     list_filter = ["concept", "is_retired"]
@@ -179,7 +180,7 @@ class SectionAdmin(HistoryAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(HistoryAdmin):
+class ProposalAdmin(ReadableHistoryMixin, HistoryAdmin):
     """Decisions on proposals (merge, reject, withdraw) are made in the portal, through its services:
     a status set here would claim a merge that never happened, so it and its traces are read-only."""
 
@@ -190,16 +191,18 @@ class ProposalAdmin(HistoryAdmin):
     raw_id_fields = ["section", "new_parent", "author"]
     readonly_fields = ["status", "decided_by", "decided_at", "merged_version", "agreed_meeting"]
     form = UnchangedSinceOpenedForm
+    history_text_fields = ("title", "text", "rationale")
 
 
 @admin.register(Comment)
-class CommentAdmin(HistoryAdmin):
+class CommentAdmin(ReadableHistoryMixin, HistoryAdmin):
     list_display = ["__str__", "section", "proposal", "is_resolved", "created_at"]
     list_filter = ["is_resolved"]
     search_fields = ["body", "quote", "author__username", "author__expert__full_name"]
     list_select_related = ["section", "proposal", "author"]
     raw_id_fields = ["section", "proposal", "parent", "author"]
     form = UnchangedSinceOpenedForm
+    history_text_fields = ("body",)
 
     def save_model(self, request, obj, form, change):
         from drafting.markdown import render_markdown

@@ -83,6 +83,37 @@ class BadInputMiddleware:
         return None
 
 
+class LineEndingsMiddleware:
+    """Every text sent in a form is stored with "\n" line endings, whichever page sent it.
+
+    Browsers send a textarea's lines as "\r\n"; stored as they came, one text would differ from
+    the same text typed elsewhere, and comparisons would show changes nobody made. Normalising
+    here, once, on input, covers the editor, the admin, proposals and comments alike. It stands
+    after BadInputMiddleware, which has already parsed (or refused) the form data.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            posted = request.POST
+            if any("\r" in value for _key, values in posted.lists() for value in values):
+                normalised = posted.copy()
+                for key, values in posted.lists():
+                    normalised.setlist(key, [normalise_line_endings(value) for value in values])
+                normalised._mutable = False
+                request.POST = normalised
+        return self.get_response(request)
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def normalise_line_endings(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class DatabaseUnavailableMiddleware:
     """A lost database connection answers 503 with the person's text, instead of a bare 500.
 

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Reads the form data before any view or check does: what cannot be read is a clear 400.
     "kisi_portal.middleware.BadInputMiddleware",
+    # Every posted text is stored with "\n" line endings (after the form data was read above).
+    "kisi_portal.middleware.LineEndingsMiddleware",
     # A signed-in person's saved language wins over the cookie and Accept-Language.
     "members.middleware.AccountLanguageMiddleware",
     # Every page needs a signed-in person; the few public ones (sign in, password reset)

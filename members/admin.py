@@ -1,13 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from drafting.admin_history import ReadableHistoryMixin
 from kisi_portal.admin_safety import SafeObjectIdAdminMixin
 from members.models import AccountSettings, Expert, Organisation
 from members.services import expert_set_groups
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SafeObjectIdAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(SafeObjectIdAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_kk", "name_en", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "name_kk", "name_en"]
@@ -15,7 +16,7 @@ class OrganisationAdmin(SafeObjectIdAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(SafeObjectIdAdminMixin, SimpleHistoryAdmin):
+class ExpertAdmin(SafeObjectIdAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "full_name_latin", "organisation", "bloc", "role", "on_national_council", "is_active"]
     list_filter = ["bloc", "role", "on_national_council", "is_active"]
     search_fields = [

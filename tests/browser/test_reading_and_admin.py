@@ -69,29 +69,27 @@ def test_staff_review_a_sections_history_and_changes_in_the_admin(
     expect(staff).to_have_url(re.compile(rf"/admin/drafting/section/{purpose.pk}/history/$"))
     expect(staff.get_by_role("heading", name="Change history: Purpose")).to_be_visible()
     table = staff.locator("#change-history")
-    expect(table.get_by_role("columnheader", name="Changes")).to_be_visible()
+    for column in ("revision", "when", "who", "kind of change", "reason", "size change"):
+        expect(table.get_by_role("columnheader", name=column, exact=True)).to_be_visible()
     rows = table.locator("tbody tr")
     expect(rows).to_have_count(2)  # newest first: the edit, then the creation
 
     edit_row = rows.filter(has_text="Sharper wording")
     expect(edit_row).to_have_count(1)
     expect(edit_row).to_contain_text("demo-expert")
-    # The "Changes" column compares this revision with the one before it: old text → new
-    # text (simple-history shortens long values in the middle, so check the changed ends).
-    changes = edit_row.locator("td").last
-    expect(changes.locator("li")).to_have_count(1)  # editable fields only: the text
-    expect(changes.locator("li strong")).to_have_text("Text (Markdown):")
-    old_to_new = re.compile(r"народа Казахстана\.[\s\S]*→[\s\S]*и равноправие всех граждан Казахстана\.")
-    expect(changes).to_contain_text(old_to_new)
-
     created_row = rows.filter(has_text="Added section “Purpose”")
     expect(created_row).to_have_count(1)
     expect(created_row).to_contain_text("demo-coordinator")
 
-    # Open the past version (revision 1) from its row.
-    created_row.get_by_role("link", name="Purpose").click()
+    # Compare the two versions word by word, as in the portal.
+    staff.get_by_role("button", name="Compare selected versions").click()
+    expect(staff).to_have_url(re.compile(rf"/admin/drafting/section/{purpose.pk}/history/compare/"))
+    expect(staff.locator("del").first).to_be_visible()
+    expect(staff.locator("ins").filter(has_text="равноправие").first).to_be_visible()
+    staff.go_back()
 
+    # Open the past version (revision 1) from its row: the revert asks for a preview and a reason.
+    created_row.get_by_role("link", name="1", exact=True).click()
     expect(staff).to_have_url(re.compile(rf"/admin/drafting/section/{purpose.pk}/history/\d+/$"))
-    expect(staff.get_by_role("heading", name="Revert Purpose")).to_be_visible()
-    expect(staff.get_by_label("Text (Markdown)")).to_have_value(PURPOSE_BODY)
-    expect(staff.get_by_label("Heading")).to_have_value("Purpose")
+    expect(staff.get_by_role("button", name="Restore this revision")).to_be_visible()
+    expect(staff.locator("main, #content").first).to_contain_text("Why restore this revision?")

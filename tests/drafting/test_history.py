@@ -106,7 +106,14 @@ def test_admin_revert_from_a_history_page_becomes_a_new_revision(client, staff, 
 
     response = client.post(
         f"/admin/drafting/section/{section.pk}/history/{first.history_id}/",
-        {"concept": concept.pk, "parent": "", "order": section.order, "heading": section.heading, "body": "Original."},
+        {
+            "concept": concept.pk,
+            "parent": "",
+            "order": section.order,
+            "heading": section.heading,
+            "body": "Original.",
+            "reason": "Back to the original",
+        },
     )
 
     assert response.status_code == 302
@@ -115,5 +122,5 @@ def test_admin_revert_from_a_history_page_becomes_a_new_revision(client, staff, 
     latest = section.history.latest()
     assert (latest.history_user, latest.change_kind) == (staff, RevisionKind.REVERT)
     assert latest.change_data == {"to_version": 1}
-    assert reason(latest) == "Reverted to revision 1"
+    assert reason(latest) == "Reverted to revision 1: Back to the original"
     assert section.history.count() == 3
