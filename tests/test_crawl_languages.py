@@ -5,16 +5,12 @@ entry in ARGUMENTS fails the test until someone says how to open it.
 """
 
 import re
-from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
-from drafting import services
-from members.models import Expert
-from tests.factories import ExpertFactory, OrganisationFactory, StaffFactory, make_section
+from tests.factories import make_discussion
 
 LANGUAGES = ["ru", "kk"]
 # Words that are the same in every language: formats, the portal's Latin-script brand names,
@@ -84,36 +80,7 @@ def route_names() -> list[str]:
 @pytest.fixture
 def portal(db, concept):
     """A Concept in mid-discussion: everything people typed is Russian, so English stands out."""
-    concept.title = "Концепция государственной политики в сфере межэтнических отношений"
-    concept.save()
-    institute = OrganisationFactory(name="Институт философии")
-    people = {"position": "Исследователь", "organisation": institute}
-    author = ExpertFactory(full_name="Айгуль Садвокасова", bloc=Expert.Bloc.SCIENTIFIC, **people).user
-    critic = ExpertFactory(full_name="Марат Шибутов", bloc=Expert.Bloc.PRACTITIONER, **people).user
-    chair = ExpertFactory(full_name="Канат Нуров", role=Expert.Role.COORDINATOR, **people).user
-    staff = StaffFactory(username="сотрудник")
-    general = make_section(concept, "Общие положения", "Концепция определяет цели.\n\nВторой абзац.", user=author)
-    goals = make_section(concept, "Цели", "Укрепление единства.", parent=general, user=author)
-    services.section_edit(
-        section=goals, base_version=1, body="Укрепление единства народа.", user=author, summary="Уточнение"
-    )
-    proposal = services.proposal_create_amendment(
-        section=goals, author=author, title="Точнее о единстве", text="Укрепление единства народа Казахстана.",
-        rationale="Так точнее.", base_version=2,
-    )  # fmt: skip
-    services.position_record(proposal=proposal, expert=critic.expert, stance="object", reason="Слишком широко.")
-    comment = services.comment_add(author=critic, body="Согласен в целом.", section=goals, quote="единства")
-    services.comment_add(author=author, body="Спасибо.", parent=comment)
-    edition = services.edition_freeze(concept=concept, name="Проект 0.1", user=chair)
-    meeting = services.meeting_schedule(
-        concept=concept, user=chair, title="Онлайн-заседание", starts_at=timezone.now() + timedelta(days=3),
-        proposals=[proposal],
-    )  # fmt: skip
-    return {
-        "people": {"expert": author, "coordinator": chair, "staff": staff},
-        "objects": {"concept": concept, "section": goals, "proposal": proposal, "comment": comment,
-                    "edition": edition, "meeting": meeting},
-    }  # fmt: skip
+    return make_discussion(concept)
 
 
 ARGUMENTS = {

@@ -7,18 +7,18 @@ behind them is made through the services, as the portal itself would make it.
 """
 
 import re
-from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from drafting import services
-from members.models import Expert
 from tests.browser.conftest import sign_in
-from tests.factories import ConceptFactory, ExpertFactory, OrganisationFactory, StaffFactory, make_section
+from tests.factories import (
+    ConceptFactory,
+    make_discussion,
+)
 from tests.test_crawl_languages import ARGUMENTS, POST_ONLY, SKIP, route_names, url_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,41 +62,8 @@ def open_and_audit(page: Page, url: str, where: str) -> list[str]:
 @pytest.fixture
 def portal(transactional_db):
     """A Concept in mid-discussion, as in the language crawl, with people who sign in through the form."""
-    concept = ConceptFactory(title="Концепция государственной политики в сфере межэтнических отношений")
-    institute = OrganisationFactory(name="Институт философии")
-    people = {"position": "Исследователь", "organisation": institute}
-    author = ExpertFactory(
-        user__username="a11y-expert", full_name="Айгуль Садвокасова", bloc=Expert.Bloc.SCIENTIFIC, **people
-    ).user
-    critic = ExpertFactory(
-        user__username="a11y-critic", full_name="Марат Шибутов", bloc=Expert.Bloc.PRACTITIONER, **people
-    ).user
-    chair = ExpertFactory(
-        user__username="a11y-coordinator", full_name="Канат Нуров", role=Expert.Role.COORDINATOR, **people
-    ).user
-    staff = StaffFactory(username="a11y-staff")
-    general = make_section(concept, "Общие положения", "Концепция определяет цели.\n\nВторой абзац.", user=author)
-    goals = make_section(concept, "Цели", "Укрепление единства.", parent=general, user=author)
-    services.section_edit(
-        section=goals, base_version=1, body="Укрепление единства народа.", user=author, summary="Уточнение"
-    )
-    proposal = services.proposal_create_amendment(
-        section=goals, author=author, title="Точнее о единстве", text="Укрепление единства народа Казахстана.",
-        rationale="Так точнее.", base_version=2,
-    )  # fmt: skip
-    services.position_record(proposal=proposal, expert=critic.expert, stance="object", reason="Слишком широко.")
-    comment = services.comment_add(author=critic, body="Согласен в целом.", section=goals, quote="единства")
-    services.comment_add(author=author, body="Спасибо.", parent=comment)
-    edition = services.edition_freeze(concept=concept, name="Проект 0.1", user=chair)
-    meeting = services.meeting_schedule(
-        concept=concept, user=chair, title="Онлайн-заседание", starts_at=timezone.now() + timedelta(days=3),
-        proposals=[proposal],
-    )  # fmt: skip
-    return {
-        "people": {"expert": author, "coordinator": chair, "staff": staff},
-        "objects": {"concept": concept, "section": goals, "proposal": proposal, "comment": comment,
-                    "edition": edition, "meeting": meeting},
-    }  # fmt: skip
+    usernames = {"expert": "a11y-expert", "critic": "a11y-critic", "coordinator": "a11y-coordinator"}
+    return make_discussion(ConceptFactory(), usernames={**usernames, "staff": "a11y-staff"})
 
 
 def portal_urls(objects: dict) -> dict[str, str]:
