@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "members",
     "drafting",
+    "notifications",
+    "search",
     "kisi_portal.apps.PortalConfig",
 ]
 

@@ -23,5 +23,7 @@ urlpatterns = [
     path("accounts/two-factor/code/", member_views.two_factor_verify, name="two-factor-verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("members/", include("members.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("search/", include("search.urls")),
     path("", include("drafting.urls")),
 ]

@@ -11,6 +11,8 @@ from drafting.services import versions
 from drafting.services.activity import record
 from drafting.services.revisions import stamp
 from drafting.text import make_anchor
+from notifications.services.mentions import link_mentions, notify_mentions
+from search.services.index import index_comment
 
 MAX_THREAD_DEPTH = 3
 
@@ -43,7 +45,12 @@ def comment_add(
     if (section is None) == (proposal is None):
         raise ValidationError(_("A comment belongs to a section or to a proposal."))
     comment = Comment(
-        author=author, body=body, body_html=render_markdown(body), section=section, proposal=proposal, parent=parent
+        author=author,
+        body=body,
+        body_html=link_mentions(render_markdown(body)),
+        section=section,
+        proposal=proposal,
+        parent=parent,
     )
     if quote.strip():
         if section is None:
@@ -55,6 +62,8 @@ def comment_add(
         comment.quote_version = section.version
     stamp(comment, author, ChangeReason.WRITTEN)
     comment.save()
+    index_comment(comment)
+    notify_mentions(comment=comment, actor=author)
     thread_authors = [parent.author] if parent is not None else []
     record(
         author,
@@ -86,9 +95,11 @@ def comment_edit(*, comment: Comment, user, body: str, base_history_id: int | No
         merge.check()
     if body == locked.body:
         return locked
-    locked.body, locked.body_html = body, render_markdown(body)
+    locked.body, locked.body_html = body, link_mentions(render_markdown(body))
     stamp(locked, user, ChangeReason.EDITED)
     locked.save()
+    index_comment(locked)
+    notify_mentions(comment=locked, actor=user)
     return locked
 
 
@@ -104,4 +115,5 @@ def comment_set_resolved(*, comment: Comment, user, resolved: bool) -> Comment:
         locked.is_resolved = resolved
         stamp(locked, user, ChangeReason.RESOLVED if resolved else ChangeReason.REOPENED)
         locked.save()
+        index_comment(locked)
     return locked

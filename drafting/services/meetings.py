@@ -9,6 +9,7 @@ from drafting.models import AgendaItem, ChangeReason, Concept, Edition, Meeting,
 from drafting.services import versions
 from drafting.services.proposals import proposal_reject
 from drafting.services.revisions import lock_proposal, stamp
+from search.services.index import index_meeting
 
 
 @transaction.atomic
@@ -39,6 +40,7 @@ def meeting_schedule(
         item = AgendaItem(meeting=meeting, proposal=proposal, order=order)
         stamp(item, user, ChangeReason.AGENDA)
         item.save()
+    index_meeting(meeting)
     return meeting
 
 
@@ -87,6 +89,7 @@ def meeting_update(
     locked.save()
     if attendees is not None and {getattr(e, "pk", e) for e in attendees} != current_attendees:
         locked.attendees.set(attendees)
+    index_meeting(locked)
     return locked
 
 

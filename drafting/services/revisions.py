@@ -7,6 +7,7 @@ from django.db.models import Max
 from drafting.markdown import render_markdown
 from drafting.models import Concept, Proposal, Section
 from drafting.text import attribute_paragraphs, attribute_step, split_paragraphs
+from search.services.index import index_section
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def save_revision(
         origin for _paragraph, origin in attribute_step(previous[1] if previous else [], section.body, section.version)
     ]
     section.save()
+    index_section(section)
     return section
 
 

@@ -1,0 +1,1 @@
+"""Notifications: watches, notices, mail (immediate and digests), @mentions and meeting invitations."""

@@ -1,0 +1,1 @@
+"""Search: keeping the index of sections, proposals, comments and meetings up to date."""
