@@ -55,4 +55,6 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/record/", meetings.meeting_record, name="meeting-record"),
     path("meetings/<int:pk>/outcome/", meetings.meeting_outcome, name="meeting-outcome"),
+    # Reading together: highlights, suggestions on a selection (routes added below this line)
+    # Word: import, export with tracked changes, proposals from a Word file (routes added below this line)
 ]
