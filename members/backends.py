@@ -25,6 +25,17 @@ class MemberBackend(ModelBackend):
         user = get_user_model()._default_manager.select_related("expert", "account_settings").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
+    def has_perm(self, user_obj, perm, obj=None):
+        """A Working Group permission is answered from the seat alone, with no query.
+
+        Only a seat grants those (groups and hand-given permissions never add one, see
+        `_account_permissions`), so the account's other permissions need not be read for them:
+        the navigation asks two of them on every page.
+        """
+        if perm in WORKING_GROUP_PERMISSIONS and obj is None and not user_obj.is_anonymous:
+            return user_obj.is_active and perm in seat_permissions(_seat(user_obj))
+        return super().has_perm(user_obj, perm, obj)
+
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

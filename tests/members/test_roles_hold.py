@@ -265,8 +265,37 @@ def test_permissions_cost_one_query_per_request(db, make_person):
     assert len(queries) == 1, [query["sql"] for query in queries]
 
 
-def test_a_page_asks_for_permissions_once(expert_client, discussion):
+def test_a_page_asks_for_permissions_at_most_once(expert_client, discussion):
     with CaptureQueriesContext(connection) as queries:
         response = expert_client.get(reverse("drafting:section-detail", args=[discussion["section"].pk]))
     assert response.status_code == 200
-    assert len([q for q in queries if "auth_permission" in q["sql"]]) == 1
+    assert len([q for q in queries if "auth_permission" in q["sql"]]) <= 1
+
+
+def test_working_group_permissions_are_answered_from_the_seat_without_a_query(db):
+    expert = MemberBackend().get_user(ExpertFactory().user.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert expert.has_perm("drafting.edit_section_text")
+        assert not expert.has_perm("drafting.decide_proposal")
+    assert queries.captured_queries == []
+
+
+def test_a_group_given_by_hand_still_cannot_grant_a_working_group_permission(db):
+    from django.contrib.auth.models import Permission
+
+    user = ExpertFactory().user
+    group = Group.objects.create(name="Helpers")
+    group.permissions.add(Permission.objects.get(codename="decide_proposal"))
+    user.groups.add(group)
+    loaded = MemberBackend().get_user(user.pk)
+    assert not loaded.has_perm("drafting.decide_proposal")
+    assert "drafting.decide_proposal" not in loaded.get_all_permissions()
+
+
+def test_the_navigation_reads_the_concept_once_a_minute_not_on_every_page(expert_client, discussion):
+    path = reverse("drafting:section-detail", args=[discussion["section"].pk])
+    expert_client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = expert_client.get(path)
+    assert reverse("drafting:concept-document", args=[discussion["concept"].pk]) in response.content.decode()
+    assert not [q for q in queries if 'FROM "drafting_concept" ORDER BY' in q["sql"]]
