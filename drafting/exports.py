@@ -6,14 +6,16 @@ with the merged proposals and their authors. Section text goes through the one M
 pipeline (drafting.markdown), cached per revision, and is never trusted as HTML.
 """
 
-from html.parser import HTMLParser
-from io import BytesIO
+import functools
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from drafting.highlights import annotate
 from drafting.selectors import DocumentSnapshot, revision_html
 
 FORMATS = {
@@ -26,17 +28,40 @@ FONT_FILES = {"regular": "fonts/DejaVuSerif.ttf", "bold": "fonts/DejaVuSerif-Bol
 
 
 def _sections_html(snapshot: DocumentSnapshot) -> list[dict]:
-    # A section revision's HTML is rendered once and cached by (section, version).
+    # A section revision's HTML is rendered once and cached by (section, version); each paragraph
+    # then carries its reference ("3.2 ¶4"), as on the document page, so people can cite it in print.
     return [
-        {"entry": e, "level": min(e.depth + 2, 4), "html": revision_html(e.section_id, e.version, e.body)}
+        {
+            "entry": e,
+            "level": min(e.depth + 2, 4),
+            "html": mark_safe(
+                annotate(
+                    revision_html(e.section_id, e.version, e.body),
+                    paragraph_prefix=f"s{e.section_id}",
+                    paragraph_label=e.number,
+                )
+            ),
+        }
         for e in snapshot.entries
     ]
 
 
+@functools.cache
+def export_css() -> SafeString:
+    """static/css/export.css, inlined in the exported page: styled when served (under the page's CSP
+    nonce) and when saved and opened offline, where a linked stylesheet would be missing."""
+    return mark_safe(Path(finders.find("css/export.css")).read_text(encoding="utf-8"))
+
+
 def export_html(snapshot: DocumentSnapshot, *, for_pdf: bool = False, request=None) -> str:
-    fonts = {}
+    """The document to print. For the PDF the bundled fonts are files; served, they are the portal's
+    static fonts (a saved copy opened offline falls back to the reader's serif font)."""
     if for_pdf:
         fonts = {key: Path(finders.find(path)).as_uri() for key, path in FONT_FILES.items()}
+    else:
+        fonts = {key: static(path) for key, path in FONT_FILES.items()}
+        if request is not None:
+            fonts = {key: request.build_absolute_uri(url) for key, url in fonts.items()}
     return render_to_string(
         "drafting/export_document.html",
         {
@@ -44,6 +69,7 @@ def export_html(snapshot: DocumentSnapshot, *, for_pdf: bool = False, request=No
             "sections": _sections_html(snapshot),
             "for_pdf": for_pdf,
             "fonts": fonts,
+            "export_css": export_css(),
             "appendix_changes": [change_label(c) for c in snapshot.changes],
             "appendix_proposals": [proposal_label(p) for p in snapshot.merged_proposals],
         },
@@ -75,7 +101,7 @@ def export_markdown(snapshot: DocumentSnapshot) -> str:
         lines += [f"{'#' * min(entry.depth + 2, 6)} {entry.number}. {entry.heading}", ""]
         if entry.body.strip():
             lines += [_shift_headings(entry.body.strip(), entry.depth + 2), ""]
-    lines += _appendix_lines(snapshot)
+    lines += appendix_lines(snapshot)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -89,7 +115,7 @@ def _shift_headings(body: str, below: int) -> str:
     return "\n".join(shifted)
 
 
-def _appendix_lines(snapshot: DocumentSnapshot) -> list[str]:
+def appendix_lines(snapshot: DocumentSnapshot) -> list[str]:
     lines = [f"## {_('Appendix: changes since the previous edition')}", ""]
     if snapshot.previous is None:
         return lines + [_("This is the first edition; there is no earlier one to compare with."), ""]
@@ -146,103 +172,10 @@ def proposal_label(proposal) -> str:
 
 
 def export_docx(snapshot: DocumentSnapshot) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    """The snapshot as DOCX (drafting.word.docx_export): Word's own heading numbering, a bookmark per
+    section for reading an edited copy back and, in the current draft, every open proposal as
+    tracked changes and every open thread as a Word comment."""
+    from drafting.selectors.word import export_review
+    from drafting.word.docx_export import build_docx
 
-    document = Document()
-    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
-        style = document.styles[style_name]
-        style.font.name = "DejaVu Serif"
-    title = document.add_paragraph(snapshot.concept.title, style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in (
-        snapshot.name,
-        f"{snapshot.date:%d.%m.%Y}",
-        _("Working Group on the Concept of state policy in interethnic relations"),
-        _("Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan"),
-    ):
-        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-    if not snapshot.entries:
-        document.add_paragraph(_("This document is empty: the Concept has no sections yet."))
-    for item in _sections_html(snapshot):
-        entry = item["entry"]
-        document.add_heading(f"{entry.number}. {entry.heading}", level=min(entry.depth + 1, 4))
-        _HtmlToDocx(document).feed(str(item["html"]))
-
-    document.add_page_break()
-    lines = _appendix_lines(snapshot)
-    document.add_heading(lines[0].lstrip("# "), level=1)
-    for line in lines[2:]:
-        if line.startswith("### "):
-            document.add_heading(line[4:], level=2)
-        elif line.startswith("- "):
-            document.add_paragraph(line[2:], style="List Bullet")
-        elif line:
-            document.add_paragraph(line)
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-class _HtmlToDocx(HTMLParser):
-    """Walks the sanitised HTML of one section (a small, known set of tags) into Word paragraphs."""
-
-    BLOCK_STYLES = {"p": "Normal", "blockquote": "Quote", "pre": "Normal"}
-
-    def __init__(self, document):
-        super().__init__(convert_charrefs=True)
-        self.document = document
-        self.paragraph = None
-        self.lists: list[str] = []
-        self.bold = self.italic = self.code = 0
-        self.quote = 0
-
-    def _new(self, style="Normal"):
-        self.paragraph = self.document.add_paragraph(style=style)
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("ul", "ol"):
-            self.lists.append(tag)
-        elif tag == "li":
-            self._new("List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet")
-        elif tag in ("h2", "h3", "h4"):
-            self.paragraph = self.document.add_heading(level=min(int(tag[1]) + 1, 6))
-        elif tag == "blockquote":
-            self.quote += 1
-        elif tag in ("p", "pre", "tr"):
-            self._new("Quote" if self.quote else "Normal")
-        elif tag in ("strong", "b", "th"):
-            self.bold += 1
-        elif tag in ("em", "i"):
-            self.italic += 1
-        elif tag == "code":
-            self.code += 1
-        elif tag == "br" and self.paragraph is not None:
-            self.paragraph.add_run().add_break()
-
-    def handle_endtag(self, tag):
-        if tag in ("ul", "ol") and self.lists:
-            self.lists.pop()
-        elif tag == "blockquote":
-            self.quote -= 1
-        elif tag in ("strong", "b", "th"):
-            self.bold -= 1
-        elif tag in ("em", "i"):
-            self.italic -= 1
-        elif tag == "code":
-            self.code -= 1
-        elif tag in ("td", "th") and self.paragraph is not None:
-            self.paragraph.add_run(" | ")
-
-    def handle_data(self, data):
-        if not data.strip() and self.paragraph is None:
-            return
-        if self.paragraph is None:
-            self._new()
-        run = self.paragraph.add_run(data)
-        run.bold = bool(self.bold) or None
-        run.italic = bool(self.italic) or None
-        if self.code:
-            run.font.name = "DejaVu Sans Mono"
+    return build_docx(snapshot, export_review(snapshot))

@@ -228,3 +228,20 @@ def test_contrast_idle_clients_straight_to_gunicorn(served):
         f"\nstraight to gunicorn, {IDLE_CONNECTIONS} idle connections open, {WORKERS} sync workers: "
         f"sign-in {status} after {elapsed:.2f} s (waited at most {CONTRAST_WAIT_S:.0f} s)"
     )
+
+
+def _post_size(port: int, path: str, size: int) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", path, body=b"x" * size, headers={"Content-Type": "application/octet-stream"})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_nginx_lets_a_large_word_file_reach_the_portal_which_explains_the_limit(served):
+    # 30 MB: over the portal's 20 MB for Word files, so the portal (not nginx) must be the one to say so;
+    # here, without a session or a CSRF token, the portal's answer is its refusal (403), not nginx's 413.
+    assert _post_size(served["nginx"], "/concept/1/propose-from-word/", 30 * 1024 * 1024) == 403
+    # Anywhere else the body limit stays small.
+    assert _post_size(served["nginx"], "/sections/1/edit/", 30 * 1024 * 1024) == 413

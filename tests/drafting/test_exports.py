@@ -57,8 +57,9 @@ def test_docx_has_real_headings_numbers_and_text(expert_client, concept, documen
     response = download(expert_client, concept, "docx")
     doc = Document(io.BytesIO(response.content))
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert ("Heading 1", "1. General provisions") in headings
-    assert ("Heading 2", "1.1. Purpose") in headings
+    # Word numbers the headings itself (drafting.word.docx_export): the text is the heading alone.
+    assert ("Heading 1", "General provisions") in headings
+    assert ("Heading 2", "Purpose") in headings
     body = "\n".join(p.text for p in doc.paragraphs)
     assert KAZAKH in body and RUSSIAN in body
     assert "Draft 0.2" in body  # the appendix compares with the last edition
@@ -72,6 +73,18 @@ def test_markdown_and_html_exports(expert_client, concept, document):
     html = download(expert_client, concept, "html").content.decode()
     assert '<span class="number">1.1.</span>Purpose' in html
     assert "Appendix: changes since the previous edition" in html
+
+
+@pytest.mark.django_db
+def test_printed_exports_carry_the_paragraph_references_of_the_document_page(expert_client, concept, document):
+    from pypdf import PdfReader
+
+    purpose = concept.sections.get(heading="Purpose")
+    html = download(expert_client, concept, "html").content.decode()
+    assert f'id="s{purpose.pk}-p1"' in html and 'data-ref="1.1 ¶1"' in html
+    pdf = download(expert_client, concept, "pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "1.1 ¶1" in text
 
 
 @pytest.mark.django_db
@@ -119,3 +132,17 @@ def test_export_renders_each_revision_once_and_reuses_it(expert_client, concept,
     download(expert_client, concept, "html")
     monkeypatch.setattr("drafting.selectors.history.render_markdown", lambda text: pytest.fail("rendered again"))
     assert download(expert_client, concept, "docx").status_code == 200
+
+
+@pytest.mark.django_db
+def test_html_export_is_styled_under_the_csp_and_when_saved_offline(expert_client, concept, document):
+    import re
+
+    response = download(expert_client, concept, "html")
+    html = response.content.decode()
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r"<style nonce=\"([^\"]+)\">", html).group(1)
+    assert f"'nonce-{nonce}'" in policy.split("style-src", 1)[1].split(";")[0]
+    # The stylesheet is inside the file, so a saved copy keeps the title page, page breaks and spacing.
+    assert ".title-page" in html and "break-after: page" in html and ".number { margin-right" in html
+    assert "@font-face" in html and "/static/fonts/DejaVuSerif" in html
