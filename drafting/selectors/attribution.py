@@ -19,6 +19,8 @@ class Origin:
     proposal_author: str | None
     meeting_title: str | None = None
     meeting_date: object = None
+    # A merge over objections: {"objectors": [...], "reason": "..."} (drafting.services.proposals).
+    over_objections: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def section_attribution(section: Section) -> list[AttributedParagraph]:
             else None,
             meeting_title=meeting_title,
             meeting_date=meeting_date,
+            over_objections=(data or {}).get("over_objections"),
         )
         for (
             version,

@@ -25,6 +25,11 @@ class Consensus:
     totals: dict[str, int]
 
     @property
+    def objections(self) -> list[Position]:
+        """The objections, with their reasons, bloc by bloc."""
+        return [p for b in self.blocs for p in b.positions if p.stance == Position.Stance.OBJECT]
+
+    @property
     def not_answered_count(self) -> int:
         return sum(len(b.not_answered) for b in self.blocs)
 
@@ -45,6 +50,8 @@ def proposal_consensus(proposal: Proposal) -> Consensus:
     blocs = []
     for bloc, label in Expert.Bloc.choices:
         mine = [p for p in positions if p.expert.bloc == bloc]
+        for position in mine:
+            position.bloc_label = label
         counts = {stance: sum(1 for p in mine if p.stance == stance) for stance in Position.Stance.values}
         blocs.append(BlocConsensus(bloc, label, counts, mine, [e for e in silent if e.bloc == bloc]))
     totals = {stance: sum(b.counts[stance] for b in blocs) for stance in Position.Stance.values}

@@ -54,6 +54,27 @@ def section_history(section: Section):
     )
 
 
+def revision_authors(section: Section, *, after: int) -> list[tuple[str, object]]:
+    """Who saved the revisions after `after`, and when the last of theirs was (one query), oldest first.
+
+    The conflict pages say who made the other change.
+    """
+    rows = (
+        section.history.filter(version__gt=after)
+        .select_related("history_user__expert")
+        .only("version", "history_date", "history_user__username", "history_user__expert__full_name",
+              "history_user__expert__full_name_latin")
+        .order_by("version")
+    )  # fmt: skip
+    people: dict[object, tuple[str, object]] = {}
+    for row in rows:
+        user = row.history_user
+        expert = getattr(user, "expert", None) if user else None
+        name = expert.display_name if expert else (user.get_username() if user else "")
+        people[user.pk if user else None] = (name, row.history_date)
+    return list(people.values())
+
+
 def revisions(section: Section, versions: list[int]) -> dict[int, object]:
     """The history rows of the given revisions of a section, by version (one query)."""
     rows = section.history.filter(version__in=versions).select_related("history_user__expert")

@@ -8,10 +8,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 
-from drafting.models import Concept, Proposal, Section
+from drafting.models import Concept, Position, Proposal, Section
 from drafting.selectors.history import compare_texts, revision_text
 from drafting.selectors.outline import concept_outline, flatten
 from drafting.text import MergeResult, changed_spans, merge_three_way, overlapping_pairs
+from members.models import Expert
 
 
 def proposal_with_relations(pk: int) -> Proposal:
@@ -116,6 +117,7 @@ def merge_queue(concept: Concept) -> list[QueueGroup]:
     if wanted:
         rows = Section.history.model.objects.filter(reduce(or_, wanted)).values_list("id", "version", "body")
         base_texts = {(pk, version): body for pk, version, body in rows}
+    _attach_positions(proposals)
     numbers = {node.section.pk: node.number for node in flatten(concept_outline(concept))}
     by_section: dict[int | None, list[Proposal]] = {}
     for proposal in proposals:
@@ -126,6 +128,40 @@ def merge_queue(concept: Concept) -> list[QueueGroup]:
         groups.append(QueueGroup(section, numbers.get(section_id), items, _alternatives(section, items, base_texts)))
     groups.sort(key=lambda g: (g.section is None, [int(n) for n in (g.number or "999").split(".")]))
     return groups
+
+
+@dataclass(frozen=True)
+class BlocTally:
+    bloc: str
+    label: str
+    support: int
+    live_with: int
+    object: int
+
+
+def _attach_positions(proposals: list[Proposal]) -> None:
+    """Each proposal's stances counted per bloc (`bloc_tallies`) and its objections with their
+    reasons (`objection_list`), for every proposal of the queue at once (one query)."""
+    rows = (
+        Position.objects.filter(proposal__in=proposals)
+        .select_related("expert")
+        .order_by("expert__full_name")
+        .only("proposal_id", "stance", "reason", "expert__bloc", "expert__full_name", "expert__full_name_latin")
+    )
+    by_proposal: dict[int, list[Position]] = {}
+    for position in rows:
+        by_proposal.setdefault(position.proposal_id, []).append(position)
+    for proposal in proposals:
+        mine = by_proposal.get(proposal.pk, [])
+        proposal.bloc_tallies = [
+            BlocTally(
+                bloc,
+                label,
+                *(sum(1 for p in mine if p.expert.bloc == bloc and p.stance == s) for s in Position.Stance.values),
+            )
+            for bloc, label in Expert.Bloc.choices
+        ]
+        proposal.objection_list = [p for p in mine if p.stance == Position.Stance.OBJECT]
 
 
 def _alternatives(section, proposals, base_texts) -> list[tuple[int, int]]:

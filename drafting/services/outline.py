@@ -21,11 +21,13 @@ def section_create(
     reason: str = "",
     proposal=None,
     starter: bool = False,
+    over_objections: dict | None = None,
 ) -> Section:
     """Add a section at the end of its parent (or of the top level).
 
     The revision records how it came: from a merged `proposal`, as part of the `starter` outline
     the portal is set up with, or added by `user`. `reason` is the person's own words, if any.
+    `over_objections` is what a merge over objections records (services.proposals).
     A section added without a person (`user=None`) is part of the starter outline; a reason
     given with it was written by a program, not a person, so it is not kept as one.
     """
@@ -36,6 +38,8 @@ def section_create(
     section = Section(concept=concept, parent=parent, heading=heading, body=body, order=next_order(concept, parent))
     if proposal is not None:
         kind, data = RevisionKind.MERGE, {"proposal": proposal.pk, "author": person_name(proposal.author)}
+        if over_objections:
+            data["over_objections"] = over_objections
     elif starter or (user is None and reason):
         kind, data, reason = RevisionKind.CREATE, {"starter": True, "heading": heading}, ""
     else:

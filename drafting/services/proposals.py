@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drafting.models import Activity, ChangeReason, Concept, Proposal, RevisionKind, Section
+from drafting.models import Activity, ChangeReason, Concept, Position, Proposal, RevisionKind, Section
 from drafting.selectors import MergePlan, proposal_merge_plan, revision_text
 from drafting.services import versions
 from drafting.services.activity import record
 from drafting.services.outline import section_create
 from drafting.services.revisions import lock_proposal, lock_section, prepare_text, save_revision, stamp
 from drafting.text import merge_three_way
+from search.services.index import index_proposal
 
 
 def _author_name(user) -> str:
@@ -67,6 +68,7 @@ def proposal_create_amendment(
     )
     stamp(proposal, author, ChangeReason.PROPOSED)
     proposal.save()
+    index_proposal(proposal)
     record(
         author,
         Activity.Verb.PROPOSED,
@@ -96,6 +98,7 @@ def proposal_create_section(
     )
     stamp(proposal, author, ChangeReason.PROPOSED)
     proposal.save()
+    index_proposal(proposal)
     record(
         author,
         Activity.Verb.PROPOSED,
@@ -164,6 +167,7 @@ def proposal_update(
         locked.heading, locked.new_parent = heading or locked.heading, parent
     stamp(locked, user, ChangeReason.REVISED)
     locked.save()
+    index_proposal(locked)
     record(
         user,
         Activity.Verb.REVISED,
@@ -233,7 +237,12 @@ class MergeOutcome:
 
 @transaction.atomic
 def proposal_merge(
-    *, proposal: Proposal, merged_by, text: str | None = None, planned_version: int | None = None
+    *,
+    proposal: Proposal,
+    merged_by,
+    text: str | None = None,
+    planned_version: int | None = None,
+    override_reason: str = "",
 ) -> MergeOutcome:
     """Apply a proposal to its section as a new revision credited to the proposal.
 
@@ -244,6 +253,12 @@ def proposal_merge(
       and applied when clean; otherwise nothing is saved and a fresh plan is returned.
     Without `text`, the proposal's own text is merged onto the current section.
     Other open proposals that no longer merge cleanly are marked "needs review".
+
+    A proposal someone objects to is merged only with the coordinator's `override_reason`,
+    checked under the lock (an objection may arrive while the merge page is open), unless a
+    meeting agreed the proposal: the meeting is then the reason. The reason and the objectors
+    are recorded on the revision (`change_data["over_objections"]`), in the proposal's
+    `decision_reason` and in the activity.
     """
     # The approved text is rendered before the lock; a text merged under the lock is rendered there.
     prepared = prepare_text(text) if text is not None and proposal.kind == Proposal.Kind.AMENDMENT else None
@@ -251,8 +266,9 @@ def proposal_merge(
     section = lock_section(proposal.section_id) if proposal.kind == Proposal.Kind.AMENDMENT else None
     locked_proposal = lock_proposal(proposal)
     require_open(locked_proposal, "merged")
+    over_objections = _check_objections(locked_proposal, override_reason)
     if locked_proposal.kind == Proposal.Kind.NEW_SECTION:
-        return _merge_new_section(locked_proposal, merged_by, text)
+        return _merge_new_section(locked_proposal, merged_by, text, over_objections)
     locked_proposal.section = section
     if section.is_retired:
         raise ValidationError(_("The section of this proposal has been retired; restore it before merging."))
@@ -277,16 +293,45 @@ def proposal_merge(
         section,
         user=merged_by,
         kind=RevisionKind.MERGE,
-        data=_merge_data(locked_proposal),
+        data=_merge_data(locked_proposal, over_objections),
         proposal=locked_proposal,
         prepared=prepared,
     )
-    _mark_merged(locked_proposal, merged_by, section)
+    _mark_merged(locked_proposal, merged_by, section, over_objections)
     _flag_alternatives(section, merged=locked_proposal, user=merged_by)
     return MergeOutcome("merged", locked_proposal, section)
 
 
-def _merge_new_section(proposal: Proposal, merged_by, text: str | None) -> MergeOutcome:
+def open_objections(proposal: Proposal) -> list[tuple[str, str]]:
+    """(name, reason) of each expert who currently objects to the proposal (one query)."""
+    rows = proposal.positions.filter(stance=Position.Stance.OBJECT).order_by("expert__full_name")
+    return list(rows.values_list("expert__full_name", "reason"))
+
+
+def _check_objections(proposal: Proposal, override_reason: str) -> dict | None:
+    """Refuse a merge over objections without a reason; what to record when there is one."""
+    objections = open_objections(proposal)
+    if not objections:
+        return None
+    reason = override_reason.strip()
+    if not reason and proposal.agreed_meeting_id is None:
+        names = ", ".join(name for name, _reason in objections)
+        raise ValidationError(
+            _(
+                "%(names)s object to this proposal. To merge it anyway, confirm that you have read the "
+                "objections and give the reason for merging over them; it is recorded with the merge."
+            )
+            % {"names": names},
+            code="objections",
+        )
+    recorded = {"objectors": [name for name, _reason in objections], "reason": reason}
+    if not reason:
+        meeting = proposal.agreed_meeting
+        recorded |= {"meeting": meeting.title, "meeting_date": meeting.starts_at.isoformat()}
+    return recorded
+
+
+def _merge_new_section(proposal: Proposal, merged_by, text: str | None, over_objections: dict | None) -> MergeOutcome:
     parent = proposal.new_parent
     section = section_create(
         concept=proposal.concept,
@@ -295,28 +340,37 @@ def _merge_new_section(proposal: Proposal, merged_by, text: str | None) -> Merge
         parent=parent if parent is not None and not parent.is_retired else None,
         user=merged_by,
         proposal=proposal,
+        over_objections=over_objections,
     )
     proposal.section = section
     proposal.base_version = section.version
-    _mark_merged(proposal, merged_by, section)
+    _mark_merged(proposal, merged_by, section, over_objections)
+    index_proposal(proposal)
     return MergeOutcome("merged", proposal, section)
 
 
-def _merge_data(proposal: Proposal) -> dict:
+def _merge_data(proposal: Proposal, over_objections: dict | None = None) -> dict:
     """What "Merged proposal #N by X" needs, kept on the revision (the proposal row may change)."""
-    return {"proposal": proposal.pk, "author": _author_name(proposal.author)}
+    data = {"proposal": proposal.pk, "author": _author_name(proposal.author)}
+    if over_objections:
+        data["over_objections"] = over_objections
+    return data
 
 
-def _mark_merged(proposal: Proposal, merged_by, section: Section) -> None:
+def _mark_merged(proposal: Proposal, merged_by, section: Section, over_objections: dict | None = None) -> None:
     proposal.status = Proposal.Status.MERGED
     proposal.decided_by, proposal.decided_at = merged_by, timezone.now()
     proposal.merged_version = section.version
+    data = {"title": proposal.title, "heading": section.heading, "version": section.version}
+    if over_objections:
+        proposal.decision_reason = over_objections["reason"]
+        data["over_objections"] = over_objections
     stamp(proposal, merged_by, ChangeReason.MERGED)
     proposal.save()
     record(
         merged_by,
         Activity.Verb.MERGED,
-        data={"title": proposal.title, "heading": section.heading, "version": section.version},
+        data=data,
         section=section,
         proposal=proposal,
         notify=[proposal.author],

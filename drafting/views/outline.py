@@ -54,11 +54,13 @@ def _change_outline(request: HttpRequest, pk: int, change: Callable[[Section], o
     """Apply one change to a section's place in the outline; a refusal comes back as a message."""
     section = get_section_for_outline(request.user, pk)
     try:
-        change(section)
+        changed = change(section)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Outline updated: “%(heading)s”.") % {"heading": section.heading})
+        # The section as the change left it: after a rename, the message names the new heading.
+        heading = changed.heading if isinstance(changed, Section) else section.heading
+        messages.success(request, _("Outline updated: “%(heading)s”.") % {"heading": heading})
     return redirect("drafting:concept-outline", section.concept_id)
 
 
@@ -76,8 +78,16 @@ def section_move_down(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def section_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (a page, so it works without JavaScript); POST retires."""
+    if request.method == "GET":
+        section = get_section_for_outline(request.user, pk)
+        if section.is_retired:
+            messages.info(request, _("“%(heading)s” is already retired.") % {"heading": section.heading})
+            return redirect("drafting:concept-outline", section.concept_id)
+        context = {"section": section, "number": selectors.section_number(section)}
+        return render(request, "drafting/section_retire_confirm.html", context)
     return _change_outline(
         request, pk, lambda section: services.section_set_retired(section=section, retired=True, user=request.user)
     )

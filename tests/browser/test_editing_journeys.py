@@ -176,6 +176,7 @@ def test_coordinator_restores_revision_1_from_the_history_page(
     expect(page.get_by_role("button", name="Restore 2")).to_have_count(0)  # the current revision
 
     page.get_by_role("button", name="Restore 1", exact=True).click()
+    page.get_by_role("button", name="Restore revision 1").click()  # the confirmation page
 
     expect(page).to_have_url(re.compile(rf"/sections/{purpose.pk}/$"))
     expect(page.get_by_role("status")).to_have_text("Restored revision 1 as revision 3.")

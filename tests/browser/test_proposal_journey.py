@@ -164,6 +164,9 @@ def test_proposal_gathers_positions_and_is_merged_onto_a_changed_section(
     )
     merged = f"{PROPOSED_FIRST} {PURPOSE_MIDDLE} {EDITED_LAST}"
     expect(coordinator.get_by_label("Resulting text")).to_have_value(merged)
+    # An expert objected: the coordinator confirms and says why before merging over it.
+    coordinator.get_by_label("I have read the objections and merge the proposal anyway").check()
+    coordinator.get_by_label("Why merge over the objections").fill("The objection is answered by the edit.")
     coordinator.get_by_role("button", name="Apply the merge").click()
 
     expect(coordinator).to_have_url(re.compile(rf"/sections/{purpose.pk}/$"))

@@ -118,8 +118,14 @@ def test_expert_cannot_revert(expert_client, section, expert):
 
 
 @pytest.mark.django_db
-def test_revert_needs_post(coordinator_client, section):
-    assert coordinator_client.get(reverse("drafting:section-revert", args=[section.pk])).status_code == 405
+def test_revert_is_asked_on_a_page_and_done_only_by_post(coordinator_client, section, expert):
+    services.section_edit(section=section, base_version=1, body="Другое.", user=expert, summary="x")
+    url = reverse("drafting:section-revert", args=[section.pk])
+    assert coordinator_client.put(url).status_code == 405
+    # GET with a revision shows the confirmation page and changes nothing.
+    assert coordinator_client.get(url + "?version=1").status_code == 200
+    section.refresh_from_db()
+    assert section.version == 2
 
 
 @pytest.mark.django_db

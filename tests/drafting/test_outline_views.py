@@ -114,7 +114,7 @@ def test_reparent_to_a_forged_parent_gives_a_message(coordinator_client, concept
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", ["up", "down", "retire", "restore", "rename", "reparent"])
+@pytest.mark.parametrize("action", ["up", "down", "restore", "rename", "reparent"])
 def test_outline_change_needs_post(coordinator_client, concept, action):
     section = make_section(concept, "Goals")
     url = reverse(OUTLINE_ROUTES[action], args=[section.pk])
