@@ -638,3 +638,28 @@ def _fuzzy_find(text: str, pattern: str, near: int) -> int:
     as much as getting half the pattern wrong, which is as far as it looks.
     """
     return diff_match_patch().match_main(text, pattern, near)
+
+
+def find_passage(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` is in ``text``, as typed or as a browser copies a selection.
+
+    A selection's text joins paragraphs and lines with whatever whitespace the browser chose,
+    so each run of whitespace in the quote matches any run of whitespace in the text. Returns
+    the first match's (start, end), or None.
+    """
+    words = quote.split()
+    if not words:
+        return None
+    if (start := text.find(quote)) >= 0:
+        return start, start + len(quote)
+    match = re.search(r"\s+".join(re.escape(word) for word in words), text)
+    return (match.start(), match.end()) if match else None
+
+
+def anchor_from_selection(text: str, quote: str, *, hint: int | None = None) -> Anchor | None:
+    """A TextQuoteSelector for a selection made on ``text``: its quote is the text's own words."""
+    found = find_passage(text, quote.strip())
+    if found is None:
+        return None
+    start, end = found
+    return make_anchor(text, text[start:end], hint=hint if hint is not None else start)

@@ -5,15 +5,17 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from drafting.models import Concept, Edition, Proposal, Section
+from drafting.highlights import Highlight, annotate, plain_text
+from drafting.models import Comment, Concept, Edition, Proposal, Section
 from drafting.selectors.history import compare_texts
-from drafting.selectors.outline import concept_outline, concept_stamp, flatten
+from drafting.selectors.outline import concept_outline, flatten
+from drafting.text import Anchor, locate_anchor
 
 
 @dataclass(frozen=True)
@@ -157,13 +159,14 @@ DOCUMENT_CACHE_SECONDS = 7 * 24 * 3600
 def document_body_html(concept: Concept, *, can_edit: bool) -> SafeString:
     """The numbered sections of the whole Concept as HTML, built once per state of the Concept.
 
-    The page changes only when a section does, so its body is kept in the shared cache under
-    the Concept's stamp (which every text or outline change raises), the reader's language
+    The page changes only when a section or a discussion of one does, so its body is kept in the
+    shared cache under the document's stamp (which every text or outline change and every
+    comment, edit of one or resolution raises), the reader's language
     (dates and words) and what their role lets them follow. A read then costs one aggregate
     query and a lookup, whatever the size of the Concept. Nothing person-specific is rendered
     into it: no request, no CSRF token.
     """
-    key = f"concept-document:{concept.pk}:{concept_stamp(concept)}:{get_language()}:{'edit' if can_edit else 'read'}"
+    key = f"concept-document:{concept.pk}:{document_stamp(concept)}:{get_language()}:{'edit' if can_edit else 'read'}"
     return mark_safe(_document_html(key, concept.pk, can_edit))  # our template over sanitised HTML
 
 
@@ -177,6 +180,106 @@ def _document_html(key: str, concept_pk: int, can_edit: bool) -> str:
     html = cache.get(key)
     if html is None:
         nodes = flatten(concept_outline(Concept(pk=concept_pk), with_changes=True))
-        html = render_to_string("drafting/_document_sections.html", {"nodes": nodes, "can_edit": can_edit})
+        entries = _discussed_sections(nodes)
+        html = render_to_string("drafting/_document_sections.html", {"entries": entries, "can_edit": can_edit})
         cache.set(key, html, timeout=DOCUMENT_CACHE_SECONDS)
     return html
+
+
+def document_stamp(concept: Concept) -> str:
+    """The Concept's stamp and its sections' comments (how many, the last change): one query.
+
+    A comment added, edited, resolved or reopened changes `updated_at`; one removed changes the
+    count; so marks and counts in the cached document follow every change of a discussion.
+    """
+    comments = Comment.objects.filter(section__concept=OuterRef("pk")).order_by().values("section__concept")
+    state = (
+        Concept.objects.filter(pk=concept.pk)
+        .annotate(
+            n_sections=Subquery(
+                Section.objects.filter(concept=OuterRef("pk"))
+                .order_by()
+                .values("concept")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            n_versions=Subquery(
+                Section.objects.filter(concept=OuterRef("pk"))
+                .order_by()
+                .values("concept")
+                .annotate(v=Sum("version"))
+                .values("v")[:1]
+            ),
+            last_changed=Subquery(
+                Section.objects.filter(concept=OuterRef("pk"))
+                .order_by()
+                .values("concept")
+                .annotate(c=Max("updated_at"))
+                .values("c")[:1]
+            ),
+            n_comments=Subquery(comments.annotate(n=Count("pk")).values("n")[:1]),
+            last_discussed=Subquery(comments.annotate(c=Max("updated_at")).values("c")[:1]),
+        )
+        .values("n_sections", "n_versions", "last_changed", "n_comments", "last_discussed")
+        .first()
+    ) or {}
+    changed, discussed = (s.timestamp() if s else 0 for s in (state.get("last_changed"), state.get("last_discussed")))
+    counts = [state.get(name) or 0 for name in ("n_sections", "n_versions", "n_comments")]
+    return f"{counts[0]}-{counts[1]}-{changed}-{counts[2]}-{discussed}"
+
+
+@dataclass(frozen=True)
+class DocumentSection:
+    """One section of the document page: its outline node, its text with marks and paragraph numbers."""
+
+    node: object
+    html: SafeString
+    comments: int  # all comments and replies on the section
+    open_threads: int
+
+
+def _discussed_sections(nodes: list) -> list[DocumentSection]:
+    """Each section's HTML with its open threads' passages marked and its paragraphs numbered (one query)."""
+    by_section: dict[int, list[Comment]] = {}
+    rows = Comment.objects.filter(section__in=[n.section.pk for n in nodes]).only(
+        "pk", "section_id", "parent_id", "quote", "quote_prefix", "quote_suffix", "is_resolved"
+    )
+    for comment in rows.order_by("created_at", "pk"):
+        by_section.setdefault(comment.section_id, []).append(comment)
+    title = gettext("Link to this paragraph")
+    entries = []
+    for node in nodes:
+        section = node.section
+        comments = by_section.get(section.pk, [])
+        threads = [c for c in comments if c.parent_id is None and not c.is_resolved]
+        reading_text = plain_text(section.body_html) if any(c.quote for c in threads) else ""
+        placed = []
+        for c in threads:
+            if not c.quote:
+                continue
+            match = locate_anchor(reading_text, Anchor(c.quote, c.quote_prefix, c.quote_suffix))
+            if match.found and not match.outdated:
+                placed.append((match.start, match.end, c.pk))
+        placed.sort()
+        highlights = [
+            Highlight(
+                start,
+                end,
+                key=pk,
+                href=f"{section.get_absolute_url()}#comment-{pk}",
+                label=str(n),
+                title=gettext("Comment thread %(number)s") % {"number": n},
+                colour=n - 1,
+            )
+            for n, (start, end, pk) in enumerate(placed, start=1)
+        ]
+        html = annotate(
+            section.body_html,
+            highlights=highlights,
+            paragraph_prefix=f"s{section.pk}",
+            paragraph_label=node.number,
+            paragraph_title=title,
+        )
+        # highlights.annotate escapes all text and adds only its own elements to sanitised HTML.
+        entries.append(DocumentSection(node, mark_safe(html), len(comments), len(threads)))
+    return entries

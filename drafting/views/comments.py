@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from drafting import selectors, services
-from drafting.forms import CommentEditForm, CommentForm
+from drafting.forms import CommentEditForm, QuotedCommentForm
 from drafting.models import Comment, Proposal, Section
+from drafting.views import reading
 from drafting.views.access import (
     get_comment,
     get_comment_for_author,
@@ -22,14 +23,23 @@ from drafting.views.proposals import proposal_page_context
 from drafting.views.submissions import submit_once
 
 
-def _comment_redirect(comment: Comment):
-    target = comment.proposal or comment.section
-    url = target.get_absolute_url() if comment.proposal_id else selectors.section_board_url(comment.section)
+def _from_section_page(request: HttpRequest) -> bool:
+    """The form was sent from the section page (which shows the discussion in the text), not the board."""
+    return request.POST.get("return") == "section"
+
+
+def _comment_redirect(comment: Comment, *, to_section_page: bool = False):
+    if comment.proposal_id:
+        url = comment.proposal.get_absolute_url()
+    elif to_section_page:
+        url = comment.section.get_absolute_url()
+    else:
+        url = selectors.section_board_url(comment.section)
     return redirect(f"{url}#comment-{comment.pk}")
 
 
 def _add_comment(
-    request: HttpRequest, form: CommentForm, *, section: Section | None = None, proposal: Proposal | None = None
+    request: HttpRequest, form: QuotedCommentForm, *, section: Section | None = None, proposal: Proposal | None = None
 ) -> Comment | None:
     """Add the comment the form describes; None when it cannot be added (the reason is on the form)."""
     if not form.is_valid():
@@ -50,6 +60,7 @@ def _add_comment(
                 proposal=proposal,
                 parent=parent,
                 quote=data["quote"],
+                quote_version=data["quote_version"],
             ),
         )
     except ValidationError as error:
@@ -64,10 +75,13 @@ def _add_comment(
 def section_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "drafting.add_comment", _("Only members of the Working Group may comment."))
     section = get_section(pk)
-    form = CommentForm(request.POST)
+    form = QuotedCommentForm(request.POST)
     comment = _add_comment(request, form, section=section)
     if comment is not None:
-        return _comment_redirect(comment)
+        return _comment_redirect(comment, to_section_page=_from_section_page(request))
+    if _from_section_page(request):
+        context = reading.section_page_context(request, section, comment_form=form)
+        return render(request, "drafting/section_detail.html", context, status=400)
     return render(
         request,
         "drafting/section_board.html",
@@ -80,7 +94,7 @@ def section_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "drafting.add_comment", _("Only members of the Working Group may comment."))
     proposal = get_proposal(pk)
-    form = CommentForm(request.POST)
+    form = QuotedCommentForm(request.POST)
     comment = _add_comment(request, form, proposal=proposal)
     if comment is not None:
         return _comment_redirect(comment)
@@ -122,4 +136,4 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return _comment_redirect(comment)
+    return _comment_redirect(comment, to_section_page=_from_section_page(request))

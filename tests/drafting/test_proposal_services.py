@@ -301,7 +301,7 @@ def test_comment_quote_is_re_anchored_as_the_text_changes(section, expert, other
 
 @pytest.mark.django_db
 def test_quote_not_in_the_section_is_refused(section, expert):
-    with pytest.raises(ValidationError, match="not in the current text"):
+    with pytest.raises(ValidationError, match="not in the text of this section"):
         services.comment_add(author=expert, body="x", section=section, quote="words that are not there")
 
 
