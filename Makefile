@@ -45,9 +45,14 @@ messages: venv
 		else echo "The portal needs gettext to compile its catalogues (sudo apt-get install gettext)" >&2; exit 1; fi; }
 	$(BIN)/python manage.py compilemessages --ignore='.venv*' --verbosity 0
 
+# The web server and, beside it, the task worker that sends mail (printed to this console unless
+# EMAIL_HOST is set) and runs the daily digest tick; Ctrl-C stops both.
 run: venv messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_portal
+	$(BIN)/python manage.py mail_schedule
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser here);

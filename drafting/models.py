@@ -423,12 +423,17 @@ class Activity(models.Model):
         RESTORED = "restored", _("restored")
         OUTLINE = "outline", _("changed the outline")
         FROZE = "froze", _("froze")
+        SCHEDULED = "scheduled", _("scheduled a meeting")
+        RESCHEDULED = "rescheduled", _("changed a meeting")
+        MINUTED = "minuted", _("published the minutes")
+        MENTIONED = "mentioned", _("mentioned")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     verb = models.CharField(max_length=16, choices=Verb.choices)
     data = models.JSONField(default=dict, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    meeting = models.ForeignKey("Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -444,6 +449,8 @@ class Activity(models.Model):
             return reverse("drafting:proposal-detail", args=[self.proposal_id])
         if self.section_id:
             return reverse("drafting:section-detail", args=[self.section_id])
+        if self.meeting_id:
+            return reverse("drafting:meeting-detail", args=[self.meeting_id])
         return reverse("drafting:home")
 
     def sentence(self) -> str:
@@ -454,15 +461,23 @@ class Activity(models.Model):
 
 
 class Notice(models.Model):
-    """Tells one person about an activity that concerns them (their proposal merged, objected to, ...)."""
+    """Tells one person about an activity that concerns them (their proposal merged, objected to, ...).
+
+    `category` is why it concerns them (notifications.categories: a decision on my proposal, an
+    edit on a watched section, ...), which decides how it is mailed; `mailed_at` is when it went
+    out by mail (alone or in a digest), so no notice is mailed twice.
+    """
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="notices")
+    category = models.CharField(max_length=24, blank=True, default="")
     read_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-activity__created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["recipient", "activity"], name="one_notice_per_activity")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread")]
 
 
 class LastVisit(models.Model):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "members",
     "drafting",
+    "django_tasks_db",
     "notifications",
     "search",
     "kisi_portal.apps.PortalConfig",
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "members.context_processors.current_expert",
                 "members.context_processors.portal_languages",
                 "drafting.context_processors.portal_concept",
+                "notifications.context_processors.unread_notices",
             ],
         },
     },
@@ -226,12 +228,33 @@ MAILERS = {
             },
         }
         if email_host
-        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # In development the console shows each mail readably (notifications.backends); in production
+        # without EMAIL_HOST, Django's console backend keeps `check --deploy` failing loudly (mail.E001)
+        # and queued mails wait (notifications.services.mail).
+        else {
+            "BACKEND": "notifications.backends.ReadableConsoleBackend"
+            if DEBUG
+            else "django.core.mail.backends.console.EmailBackend"
+        }
     )
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "concept-portal@localhost")
 # A password reset answers before the mail server does (kisi_portal.views.SameWorkPasswordResetForm).
 PASSWORD_RESET_MAIL_IN_BACKGROUND = env_bool("PASSWORD_RESET_MAIL_IN_BACKGROUND", bool(email_host))
+
+# Background work (mail, the daily digest tick) is queued in the portal's database and run by
+# `manage.py db_worker` (django-tasks-db), which `make run` starts beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Links in mails are absolute: the address people open the portal at.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
+# A refused SMTP attempt is tried again after these many seconds, then the mail is marked failed.
+MAIL_RETRY_SECONDS = [int(s) for s in env_list("MAIL_RETRY_SECONDS", "60,300,1800,7200,21600")]
+# Without mail settings in production, queued mails wait and are looked at again after this long.
+MAIL_WAIT_SECONDS = int(os.environ.get("MAIL_WAIT_SECONDS", "900"))
+# Digests and meeting reminders go out at this hour (TIME_ZONE); the weekly one on this ISO weekday.
+DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
+WEEKLY_DIGEST_WEEKDAY = int(os.environ.get("WEEKLY_DIGEST_WEEKDAY", "1"))
+UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_DAYS", "90"))
 
 # Content-Security-Policy (Django's own): our scripts and styles only, no inline handlers.
 SECURE_CSP = {

@@ -47,18 +47,25 @@ def dashboard(concept: Concept, user) -> Dashboard:
         waiting_for_me=waiting,
         last_edition=concept.editions.select_related("created_by__expert").order_by("-created_at").first(),
         next_meeting=concept.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
-        recent=list(Activity.objects.select_related("actor__expert").order_by("-created_at", "-pk")[:10]),
+        recent=list(
+            Activity.objects.exclude(verb=Activity.Verb.MENTIONED)
+            .select_related("actor__expert")
+            .order_by("-created_at", "-pk")[:10]
+        ),
     )
 
 
 def activity_feed(user, *, limit: int = 100):
     """Recent activity, newest first, with the person's own notices (fixed queries)."""
+    # A mention is told to the person mentioned ("… mentioned you"), not to everyone.
     activities = list(
-        Activity.objects.select_related("actor__expert", "section", "proposal").order_by("-created_at", "-pk")[:limit]
+        Activity.objects.exclude(verb=Activity.Verb.MENTIONED)
+        .select_related("actor__expert", "section", "proposal", "meeting")
+        .order_by("-created_at", "-pk")[:limit]
     )
     notices = list(
         Notice.objects.filter(recipient=user)
-        .select_related("activity__actor__expert", "activity__proposal")
+        .select_related("activity__actor__expert", "activity__proposal", "activity__meeting")
         .order_by("-activity__created_at")[:50]
     )
     return activities, notices

@@ -110,7 +110,60 @@ def activity_sentence(activity: Activity) -> str:
         return gettext("%(actor)s restored the section “%(heading)s”") % values
     if verb == V.FROZE:
         return gettext("%(actor)s froze edition “%(name)s”") % {**values, "name": data.get("name", "")}
+    if verb in (V.SCHEDULED, V.RESCHEDULED, V.MINUTED):
+        meeting = {**values, "meeting": data.get("meeting", ""), "when": _local_when(data.get("starts_at"))}
+        if verb == V.SCHEDULED:
+            return gettext("%(actor)s scheduled the meeting “%(meeting)s” for %(when)s") % meeting
+        if verb == V.RESCHEDULED:
+            return gettext("%(actor)s changed the meeting “%(meeting)s”, now %(when)s") % meeting
+        return gettext("%(actor)s published the minutes of the meeting “%(meeting)s”") % meeting
+    if verb == V.MENTIONED:
+        if activity.proposal_id:
+            return gettext("%(actor)s mentioned you in a comment on proposal #%(pk)s “%(title)s”") % values
+        return gettext("%(actor)s mentioned you in a comment on “%(heading)s”") % values
     return gettext("%(actor)s changed the outline") % values
+
+
+def _local_when(iso: str | None) -> str:
+    """A stored moment as the reader sees it: local date and time (Asia/Almaty)."""
+    if not iso:
+        return ""
+    from datetime import datetime
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(datetime.fromisoformat(iso)), "DATETIME_FORMAT")
+
+
+def activity_line(activity: Activity) -> str:
+    """One activity without its actor, for a digest that names the people of a group once."""
+    data = activity.data or {}
+    V = Activity.Verb
+    verb = activity.get_verb_display()
+    if activity.verb in (V.EDITED, V.MERGED) and data.get("version"):
+        if data.get("summary"):
+            return gettext("%(verb)s, revision %(version)s: %(summary)s") % {
+                "verb": verb,
+                "version": data["version"],
+                "summary": data["summary"],
+            }
+        return gettext("%(verb)s, revision %(version)s") % {"verb": verb, "version": data["version"]}
+    if activity.verb == V.REJECTED and data.get("reason"):
+        return gettext("%(verb)s: %(reason)s") % {"verb": verb, "reason": data["reason"]}
+    if activity.verb in (V.SCHEDULED, V.RESCHEDULED, V.MINUTED):
+        return gettext("%(verb)s: “%(meeting)s”, %(when)s") % {
+            "verb": verb,
+            "meeting": data.get("meeting", ""),
+            "when": _local_when(data.get("starts_at")),
+        }
+    if activity.verb == V.FROZE:
+        return gettext("%(verb)s “%(name)s”") % {"verb": verb, "name": data.get("name", "")}
+    if activity.verb in (V.TOOK_POSITION, V.OBJECTED):
+        stance = dict(Position.Stance.choices).get(data.get("stance"), "")
+        if stance:
+            return gettext("%(verb)s: %(stance)s") % {"verb": verb, "stance": stance}
+    return verb
 
 
 def revision_reason(kind: str, data: dict | None, reason: str | None) -> str:

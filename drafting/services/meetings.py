@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from drafting.markdown import render_markdown
-from drafting.models import AgendaItem, ChangeReason, Concept, Edition, Meeting, Proposal
+from drafting.models import Activity, AgendaItem, ChangeReason, Concept, Edition, Meeting, Proposal
 from drafting.services import versions
+from drafting.services.activity import record
 from drafting.services.proposals import proposal_reject
 from drafting.services.revisions import lock_proposal, stamp
 from search.services.index import index_meeting
@@ -41,7 +42,37 @@ def meeting_schedule(
         stamp(item, user, ChangeReason.AGENDA)
         item.save()
     index_meeting(meeting)
+    record(user, Activity.Verb.SCHEDULED, data=_meeting_data(meeting, sequence=0), meeting=meeting)
     return meeting
+
+
+def _meeting_data(meeting: Meeting, *, sequence: int) -> dict:
+    # `sequence` is the invitation's iCalendar SEQUENCE: it rises with each change of the meeting.
+    return {"meeting": meeting.title, "starts_at": meeting.starts_at.isoformat(), "sequence": sequence}
+
+
+@transaction.atomic
+def meeting_change(
+    *, meeting: Meeting, user, title: str, starts_at, video_url: str = "", agenda_note: str = ""
+) -> Meeting:
+    """Change a meeting's title, time, link or agenda notes; the invited get an updated invitation.
+
+    The invitation keeps its UID and its SEQUENCE rises by one, so calendars update the event
+    instead of adding a second one. Saving the same values changes nothing and sends nothing.
+    """
+    locked = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+    new = (title, starts_at, video_url, agenda_note)
+    if (locked.title, locked.starts_at, locked.video_url, locked.agenda_note) == new:
+        return locked
+    locked.title, locked.starts_at, locked.video_url, locked.agenda_note = new
+    stamp(locked, user, ChangeReason.SCHEDULED)
+    locked.save()
+    index_meeting(locked)
+    changes = Activity.objects.filter(
+        meeting=locked, verb__in=[Activity.Verb.SCHEDULED, Activity.Verb.RESCHEDULED]
+    ).count()
+    record(user, Activity.Verb.RESCHEDULED, data=_meeting_data(locked, sequence=changes), meeting=locked)
+    return locked
 
 
 @transaction.atomic
@@ -82,6 +113,7 @@ def meeting_update(
             attendees = merge.members("attendees", base_attendees, current_attendees, {e.pk for e in attendees})
         merge.check()
         edition = Edition.objects.filter(pk=edition_id).first() if edition_id else None
+    minuted = minutes is not None and minutes != locked.minutes and bool(minutes.strip())
     if minutes is not None and minutes != locked.minutes:
         locked.minutes, locked.minutes_html = minutes, render_markdown(minutes)
     locked.edition = edition
@@ -90,6 +122,8 @@ def meeting_update(
     if attendees is not None and {getattr(e, "pk", e) for e in attendees} != current_attendees:
         locked.attendees.set(attendees)
     index_meeting(locked)
+    if minuted:
+        record(user, Activity.Verb.MINUTED, data=_meeting_data(locked, sequence=0), meeting=locked)
     return locked
 
 

@@ -4,14 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from drafting import selectors, services
-from drafting.forms import MeetingForm, MeetingRecordForm, OutcomeForm
+from drafting.forms import MeetingChangeForm, MeetingForm, MeetingRecordForm, OutcomeForm
 from drafting.models import AgendaItem
+from drafting.services.meetings import meeting_change as meeting_change_service
 from drafting.views.access import get_concept, get_meeting, require_perm
 from drafting.views.submissions import submit_once
+from notifications.services.visits import mark_visited
+from notifications.services.watches import is_watching
 
 
 @require_safe
@@ -74,6 +78,7 @@ def _render_meeting(request, meeting, record_form=None, status=200, outcome_form
             "record_form": record_form,
             "outcome_form": outcome_form,
             "can_run": request.user.has_perm("drafting.run_meeting"),
+            "is_watching": is_watching(request.user, meeting=meeting),
         },
         status=status,
     )
@@ -81,7 +86,33 @@ def _render_meeting(request, meeting, record_form=None, status=200, outcome_form
 
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_meeting(request, get_meeting(pk))
+    meeting = get_meeting(pk)
+    mark_visited(request.user, meeting=meeting)
+    return _render_meeting(request, meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the title, time, link or agenda notes; the invited get an updated invitation."""
+    meeting = get_meeting(pk)
+    require_perm(request.user, "drafting.run_meeting", _("Only coordinators change meetings."))
+    initial = {f: getattr(meeting, f) for f in ("title", "video_url", "agenda_note")}
+    initial["starts_at"] = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
+    form = MeetingChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_change_service(meeting=meeting, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Meeting changed; the members get an updated invitation."))
+            return redirect(meeting)
+    return render(
+        request,
+        "drafting/meeting_change.html",
+        {"meeting": meeting, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST

@@ -94,7 +94,7 @@ def test_no_system_sentence_is_stored_anywhere(outline, expert, other_expert, co
     proposal = propose(first, other_expert, "Proposed words.")
     services.position_record(proposal=proposal, expert=expert.expert, stance="object", reason="Too vague")
     services.comment_add(author=expert, body="Why?", proposal=proposal)
-    services.proposal_merge(proposal=proposal, merged_by=coordinator)
+    services.proposal_merge(proposal=proposal, merged_by=coordinator, override_reason="Agreed by the group")
     rejected = propose(first, expert, "Other words.", title="Other")
     services.proposal_reject(proposal=rejected, decided_by=coordinator, reason="Out of scope")
     services.edition_freeze(concept=first.concept, name="Draft 0.1", user=coordinator)
@@ -228,8 +228,11 @@ def test_every_outline_change_and_revert_records_an_activity(outline, expert, co
         "Kanat Coordinator retired the section “Principles”",
         "Kanat Coordinator restored the section “Principles”",
     ]
-    # Outline changes concern no one person: no notices.
-    assert not Notice.objects.exists()
+    # Outline changes concern no one person; only the revert reaches the expert, who edited the
+    # section and so watches it.
+    assert list(Notice.objects.values_list("recipient_id", "activity__verb", "category")) == [
+        (expert.pk, "reverted", "section")
+    ]
 
 
 @pytest.mark.django_db
