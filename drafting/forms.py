@@ -367,3 +367,114 @@ class OutcomeForm(Versioned):
         label=_("Outcome"), choices=[c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.PENDING]
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=COMMENT_MAX_CHARS)
+
+
+# --- Reading together: comments and suggestions on a selected passage ---------------------------
+
+QUOTE_MAX_CHARS = 2_000
+TOO_LONG_QUOTE = _(
+    "The selected passage is too long to quote (%(length)s characters; at most %(limit)s). "
+    "Select a sentence or a paragraph of one section."
+)
+
+
+def _clean_quote(value: str) -> str:
+    value = value.replace("\r\n", "\n")
+    if len(value) > QUOTE_MAX_CHARS:
+        raise forms.ValidationError(TOO_LONG_QUOTE % {"length": len(value), "limit": QUOTE_MAX_CHARS})
+    return value
+
+
+class QuotedCommentForm(CommentForm):
+    """A comment that may quote a passage, as selected in the text or pasted, and the revision it was read in."""
+
+    quote = forms.CharField(
+        label=_("Quoted passage (optional)"),
+        required=False,
+        max_length=settings.SECTION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Select words in the text, or copy them here; the comment stays linked to them as the text changes."
+        ),
+    )
+    # The revision the passage was selected in; a missing or garbled one only means "not known".
+    quote_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
+
+    def clean_quote(self):
+        return _clean_quote(self.cleaned_data["quote"])
+
+    def clean_quote_version(self) -> int | None:
+        value = self.cleaned_data["quote_version"]
+        return int(value) if value.isdigit() and int(value) >= 1 else None
+
+
+class SuggestionForm(SubmittedOnce):
+    """A change to one passage: the words as they are, the words proposed instead, and why."""
+
+    quote = forms.CharField(
+        label=_("Passage to change"),
+        strip=False,
+        max_length=settings.SECTION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Select words in the text, or copy them here."),
+    )
+    replacement = forms.CharField(
+        label=_("Replace it with"),
+        required=False,
+        strip=False,
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty to propose deleting the passage."),
+    )
+    rationale = ProposalForm.base_fields["rationale"]
+    base_version = SectionEditForm.base_fields["base_version"]
+    # The words around the selection, to tell apart a passage that occurs twice.
+    prefix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
+    suffix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
+
+    clean_base_version = SectionEditForm.clean_base_version
+
+    def clean_quote(self):
+        value = _clean_quote(self.cleaned_data["quote"])
+        if not value.strip():
+            raise forms.ValidationError(_("Select or copy the passage you want to change."))
+        return value
+
+    def clean_replacement(self):
+        return self.cleaned_data["replacement"].replace("\r\n", "\n")
+
+
+# Merge over objections (search helper): the merge form asks for a confirmation and a reason.
+class MergeOverObjectionsForm(MergeForm):
+    """The merge form; when experts object, the coordinator confirms and says why they merge anyway."""
+
+    confirm_objections = forms.BooleanField(
+        label=_("I have read the objections and merge the proposal anyway"), required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Why merge over the objections"),
+        required=False,
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded with the merge and shown in the history and in “who wrote this”."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        reason = data.get("override_reason", "").strip()
+        if reason and not data.get("confirm_objections"):
+            self.add_error("confirm_objections", _("Confirm that you have read the objections."))
+        if data.get("confirm_objections") and not reason:
+            self.add_error("override_reason", _("Give the reason for merging over the objections."))
+        return data
+
+
+class MeetingChangeForm(forms.Form):
+    """Change a scheduled meeting (mail helper): the invited get an updated invitation."""
+
+    title = MeetingForm.base_fields["title"]
+    starts_at = MeetingForm.base_fields["starts_at"]
+    video_url = MeetingForm.base_fields["video_url"]
+    agenda_note = MeetingForm.base_fields["agenda_note"]
+
+    clean_video_url = MeetingForm.clean_video_url

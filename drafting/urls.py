@@ -1,6 +1,17 @@
 from django.urls import path
 
-from drafting.views import boards, comments, dashboard, editions, meetings, outline, proposals, sections
+from drafting.views import (
+    boards,
+    comments,
+    dashboard,
+    editions,
+    meetings,
+    outline,
+    proposals,
+    sections,
+    suggestions,
+    word,
+)
 
 app_name = "drafting"
 
@@ -55,6 +66,13 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/record/", meetings.meeting_record, name="meeting-record"),
     path("meetings/<int:pk>/outcome/", meetings.meeting_outcome, name="meeting-outcome"),
+    path("meetings/<int:pk>/change/", meetings.meeting_change, name="meeting-change"),
     # Reading together: highlights, suggestions on a selection (routes added below this line)
+    path("sections/<int:pk>/suggest/", suggestions.section_suggest, name="section-suggest"),
     # Word: import, export with tracked changes, proposals from a Word file (routes added below this line)
+    path("concept/<int:pk>/import-word/", word.word_import, name="word-import"),
+    path("concept/<int:pk>/import-word/<str:sha256>/", word.word_import_preview, name="word-import-preview"),
+    path("concept/<int:pk>/imported/<str:sha256>.docx", word.word_import_file, name="word-import-file"),
+    path("concept/<int:pk>/propose-from-word/", word.word_proposals_upload, name="word-proposals"),
+    path("concept/<int:pk>/propose-from-word/<str:sha256>/", word.word_proposals_review, name="word-proposals-review"),
 ]

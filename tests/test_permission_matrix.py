@@ -1,7 +1,7 @@
 """Who may open and who may post to every route, for each kind of person: one table, checked cell by cell.
 
 The routes come from the URL list, so a new view cannot escape the matrix: a route in the
-`drafting` or `members` namespace without a row in MATRIX fails the test, named, until someone
+namespace of the portal (NAMESPACES) without a row in MATRIX fails the test, named, until someone
 writes down who may GET it and who may POST to it.
 
 Each cell is one request. Expected outcomes, by class:
@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from drafting import services
+from drafting.models import Notice
 from drafting.selectors.documents import _document_html
 from members.models import Expert
 from tests.factories import ExpertFactory, StaffFactory, UserFactory, make_section
@@ -69,7 +70,7 @@ MATRIX = {
     "drafting:section-compare":           (SIGNED_IN,      WRONG_METHOD),
     "drafting:section-revision":          (SIGNED_IN,      WRONG_METHOD),
     "drafting:section-attribution":       (SIGNED_IN,      WRONG_METHOD),
-    "drafting:section-revert":            (WRONG_METHOD,   COORDINATORS),
+    "drafting:section-revert":            (COORDINATORS,   COORDINATORS),  # GET: the confirmation page
     # The outline (coordinators)
     "drafting:concept-outline":           (COORDINATORS,   WRONG_METHOD),
     "drafting:section-add":               (COORDINATORS,   COORDINATORS),
@@ -77,7 +78,7 @@ MATRIX = {
     "drafting:section-move-down":         (WRONG_METHOD,   COORDINATORS),
     "drafting:section-rename":            (WRONG_METHOD,   COORDINATORS),
     "drafting:section-reparent":          (WRONG_METHOD,   COORDINATORS),
-    "drafting:section-retire":            (WRONG_METHOD,   COORDINATORS),
+    "drafting:section-retire":            (COORDINATORS,   COORDINATORS),  # GET: the confirmation page
     "drafting:section-restore":           (WRONG_METHOD,   COORDINATORS),
     # Proposals and positions
     "drafting:proposal-create":           (MEMBERS,        MEMBERS),
@@ -108,12 +109,33 @@ MATRIX = {
     "drafting:meeting-detail":            (SIGNED_IN,      WRONG_METHOD),
     "drafting:meeting-record":            (WRONG_METHOD,   COORDINATORS),
     "drafting:meeting-outcome":           (WRONG_METHOD,   COORDINATORS),
+    "drafting:meeting-change":            (COORDINATORS,   COORDINATORS),
+    # Reading together
+    "drafting:section-suggest":           (WRONG_METHOD,   MEMBERS),
+    # Word: the hash routes name an upload; a made-up one is nobody's
+    "drafting:word-import":               (COORDINATORS,   COORDINATORS),
+    "drafting:word-import-preview":       (NOBODY,         NOBODY),
+    "drafting:word-import-file":          (NOBODY,         WRONG_METHOD),
+    "drafting:word-proposals":            (MEMBERS,        MEMBERS),
+    "drafting:word-proposals-review":     (NOBODY,         NOBODY),
+    # Search
+    "search:search":                      (SIGNED_IN,      WRONG_METHOD),
+    # Notices, watches and mail
+    "notifications:notices":              (SIGNED_IN,      WRONG_METHOD),
+    "notifications:notice-open":          (SIGNED_IN,      WRONG_METHOD),  # someone else's: back to the list
+    "notifications:mark-all-read":        (WRONG_METHOD,   SIGNED_IN),
+    "notifications:watch":                (WRONG_METHOD,   SIGNED_IN),
+    "notifications:unwatch":              (WRONG_METHOD,   SIGNED_IN),
+    "notifications:watching":             (SIGNED_IN,      WRONG_METHOD),
+    "notifications:settings":             (SIGNED_IN,      SIGNED_IN),
+    "notifications:unsubscribe":          (EVERYONE,       EVERYONE),  # from a mail, signed in or not
+    "notifications:people":               (SIGNED_IN,      WRONG_METHOD),
     # Members
     "members:directory":                  (SIGNED_IN,      WRONG_METHOD),
     "members:language-switch":            (WRONG_METHOD,   EVERYONE),  # the sign-in page offers it too
 }
 # Routes that need no signed-in person: anonymous visitors get the view's own answer there.
-PUBLIC = {"members:language-switch"}
+PUBLIC = {"members:language-switch", "notifications:unsubscribe"}
 # What a POST carries; others post an empty form. The language switch goes back to `next`,
 # which must not be the sign-in page it sends visitors to by default.
 POST_DATA = {"members:language-switch": {"language": "ru", "next": "/"}}
@@ -121,17 +143,22 @@ POST_DATA = {"members:language-switch": {"language": "ru", "next": "/"}}
 # How to open each route: the object its URL names.
 ARGUMENTS = {
     "concept": ["concept-toc", "concept-document", "concept-outline", "section-add", "proposal-create-section",
-                "proposal-list", "merge-queue", "edition-list", "edition-compare", "meeting-list", "meeting-create"],
+                "proposal-list", "merge-queue", "edition-list", "edition-compare", "meeting-list", "meeting-create",
+                "word-import", "word-proposals"],
     "section": ["section-detail", "section-edit", "section-history", "section-compare", "section-attribution",
                 "section-revert", "section-move-up", "section-move-down", "section-rename", "section-reparent",
-                "section-retire", "section-restore", "proposal-create", "section-board", "section-comment-add"],
+                "section-retire", "section-restore", "proposal-create", "section-board", "section-comment-add",
+                "section-suggest"],
     "proposal": ["proposal-detail", "proposal-edit", "proposal-withdraw", "position-record", "proposal-merge",
                  "proposal-reject", "proposal-comment-add"],
     "comment": ["comment-edit", "comment-resolve"],
     "edition": ["edition-detail"],
-    "meeting": ["meeting-detail", "meeting-record", "meeting-outcome"],
+    "meeting": ["meeting-detail", "meeting-record", "meeting-outcome", "meeting-change"],
 }
 # fmt: on
+NAMESPACES = ("drafting", "members", "notifications", "search")
+# Routes that name an upload by its sha256: a made-up one, which is nobody's.
+UPLOAD_ROUTES = {"word-import-preview", "word-import-file", "word-proposals-review"}
 
 
 def route_names() -> list[str]:
@@ -140,7 +167,7 @@ def route_names() -> list[str]:
     def walk(patterns, namespace):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                if pattern.namespace in ("drafting", "members"):
+                if pattern.namespace in NAMESPACES:
                     walk(pattern.url_patterns, pattern.namespace)
             elif isinstance(pattern, URLPattern) and namespace and pattern.name:
                 names.append(f"{namespace}:{pattern.name}")
@@ -153,6 +180,12 @@ def url_for(name: str, objects: dict) -> str:
     short = name.split(":")[1]
     if short == "section-revision":
         return reverse(name, args=[objects["section"].pk, 1])
+    if short == "notice-open":
+        return reverse(name, args=[objects["notice"].pk])
+    if short == "unsubscribe":  # a forged token: everyone gets the same clear page
+        return reverse(name, args=["forged"])
+    if short in UPLOAD_ROUTES:
+        return reverse(name, args=[objects["concept"].pk, "0" * 64])
     if short == "document-export":
         return reverse(name, args=[objects["concept"].pk, "md"])
     for kind, names in ARGUMENTS.items():
@@ -244,7 +277,9 @@ def portal(db, concept):
         "comment": comment,
         "edition": edition,
         "meeting": meeting,
+        "notice": Notice.objects.filter(recipient=author).first(),  # the reply to the expert's comment
     }
+    assert objects["notice"] is not None
     return people, objects
 
 

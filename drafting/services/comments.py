@@ -5,12 +5,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from drafting.highlights import plain_text
 from drafting.markdown import render_markdown
 from drafting.models import Activity, ChangeReason, Comment, Proposal, Section
+from drafting.selectors.history import revision_html, revision_text
 from drafting.services import versions
 from drafting.services.activity import record
 from drafting.services.revisions import stamp
-from drafting.text import make_anchor
+from drafting.text import Anchor, anchor_from_selection
 from notifications.services.mentions import link_mentions, notify_mentions
 from search.services.index import index_comment
 
@@ -26,8 +28,16 @@ def comment_add(
     proposal: Proposal | None = None,
     parent: Comment | None = None,
     quote: str = "",
+    quote_version: int | None = None,
 ) -> Comment:
-    """Add a comment or a reply. A quote on a section is anchored to the passage (W3C TextQuoteSelector)."""
+    """Add a comment or a reply. A quote is anchored to its passage (W3C TextQuoteSelector).
+
+    On a section the passage is looked for in its Markdown, then in the text a reader sees
+    (a selection may span formatting). `quote_version` is the revision the person was reading:
+    if the section has changed since and the passage is no longer there, the comment is kept,
+    anchored where the passage was in that revision, and shows as "passage changed". On a
+    proposal the quote is anchored in the proposal's text.
+    """
     if parent is not None:
         section, proposal = parent.section, parent.proposal
         depth, ancestor = 1, parent
@@ -52,14 +62,10 @@ def comment_add(
         proposal=proposal,
         parent=parent,
     )
-    if quote.strip():
-        if section is None:
-            raise ValidationError(_("Only a comment on a section can quote its text."))
-        anchor = make_anchor(section.body, quote.strip())
-        if anchor is None:
-            raise ValidationError(_("The quoted passage is not in the current text of this section."))
+    if quote.strip() and parent is None:
+        anchor, version = _anchor_quote(quote, section=section, proposal=proposal, quote_version=quote_version)
         comment.quote, comment.quote_prefix, comment.quote_suffix = anchor.quote, anchor.prefix, anchor.suffix
-        comment.quote_version = section.version
+        comment.quote_version = version
     stamp(comment, author, ChangeReason.WRITTEN)
     comment.save()
     index_comment(comment)
@@ -68,12 +74,39 @@ def comment_add(
     record(
         author,
         Activity.Verb.COMMENTED,
-        data={"title": proposal.title} if proposal else {"heading": section.heading},
+        data=({"title": proposal.title} if proposal else {"heading": section.heading}) | {"comment": comment.pk},
         section=section,
         proposal=proposal,
         notify=thread_authors + ([proposal.author] if proposal else []),
     )
     return comment
+
+
+def _anchor_quote(
+    quote: str, *, section: Section | None, proposal: Proposal | None, quote_version: int | None
+) -> tuple[Anchor, int | None]:
+    """The anchor of a quote and the revision it was made on; ValidationError if it is nowhere."""
+    if section is None:
+        anchor = anchor_from_selection(proposal.text, quote)
+        if anchor is None:
+            raise ValidationError(_("The quoted passage is not in the text of this proposal."))
+        return anchor, None
+    anchor = anchor_from_selection(section.body, quote) or anchor_from_selection(plain_text(section.body_html), quote)
+    if anchor is not None:
+        return anchor, section.version
+    if quote_version is not None and 1 <= quote_version < section.version:
+        old_body = revision_text(section, quote_version)
+        anchor = anchor_from_selection(old_body, quote) or anchor_from_selection(
+            plain_text(revision_html(section.pk, quote_version, old_body)), quote
+        )
+        if anchor is not None:
+            return anchor, quote_version
+    raise ValidationError(
+        _(
+            "The quoted passage is not in the text of this section. "
+            "Select words within this one section, or copy them exactly as they are written."
+        )
+    )
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from drafting import selectors, services
 from drafting.forms import (
     CommentForm,
-    MergeForm,
+    MergeOverObjectionsForm,
     NewSectionProposalEditForm,
     NewSectionProposalForm,
     PositionForm,
@@ -19,6 +19,7 @@ from drafting.forms import (
     RejectForm,
 )
 from drafting.models import Proposal
+from drafting.selectors.history import revision_authors
 from drafting.views.access import (
     expert_of,
     get_concept,
@@ -29,6 +30,10 @@ from drafting.views.access import (
     require_perm,
 )
 from drafting.views.submissions import submit_once
+from notifications.services.visits import mark_visited
+
+# The position form on the proposal page has a "reason" field too: the rejection's ids are its own.
+REJECT_IDS = "reject_%s"
 
 
 def _opened(request, sent: services.Submitted) -> HttpResponse:
@@ -85,6 +90,7 @@ def proposal_create_section(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal(pk)
+    mark_visited(request.user, proposal=proposal)
     return render(request, "drafting/proposal_detail.html", proposal_page_context(request, proposal))
 
 
@@ -103,7 +109,7 @@ def proposal_page_context(request, proposal, **extra):
         "position_form": extra.pop("position_form", None)
         or PositionForm(initial={"stance": mine.stance, "reason": mine.reason} if mine else None),
         "comment_form": extra.pop("comment_form", None) or CommentForm(),
-        "reject_form": extra.pop("reject_form", None) or RejectForm(),
+        "reject_form": extra.pop("reject_form", None) or RejectForm(auto_id=REJECT_IDS),
         "can_take_position": expert is not None and request.user.has_perm("drafting.add_position"),
         "can_decide": request.user.has_perm("drafting.decide_proposal"),
         **extra,
@@ -192,7 +198,7 @@ def position_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_decision(request.user, pk)
-    form = RejectForm(request.POST)
+    form = RejectForm(request.POST, auto_id=REJECT_IDS)
     if form.is_valid():
         try:
             services.proposal_reject(proposal=proposal, decided_by=request.user, reason=form.cleaned_data["reason"])
@@ -210,7 +216,11 @@ def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    """Merge a proposal: a preview when it applies cleanly, base/current/proposed side by side when not."""
+    """Merge a proposal: a preview when it applies cleanly, base/current/proposed side by side when not.
+
+    The page shows where the group stands; over an objection the coordinator confirms and gives
+    a reason, which the service checks again under the lock and records with the merge.
+    """
     proposal = get_proposal_for_decision(request.user, pk)
     if not proposal.is_open:
         messages.error(
@@ -220,11 +230,12 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(proposal)
     if proposal.kind == Proposal.Kind.NEW_SECTION:
-        form = MergeForm(request.POST or None, initial={"text": proposal.text, "planned_version": 1})
+        form = MergeOverObjectionsForm(request.POST or None, initial={"text": proposal.text, "planned_version": 1})
         plan = None
     else:
         plan = selectors.proposal_merge_plan(proposal)
-        form = MergeForm(request.POST or None, initial={"text": plan.merge.text, "planned_version": plan.version})
+        initial = {"text": plan.merge.text, "planned_version": plan.version}
+        form = MergeOverObjectionsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.proposal_merge(
@@ -232,6 +243,7 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
                 merged_by=request.user,
                 text=form.cleaned_data["text"],
                 planned_version=form.cleaned_data["planned_version"] if plan else None,
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -244,13 +256,21 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(outcome.section)
             plan = outcome.plan
-            form = MergeForm(initial={"text": plan.merge.text, "planned_version": plan.version})
+            kept = {k: form.cleaned_data[k] for k in ("confirm_objections", "override_reason")}
+            form = MergeOverObjectionsForm(initial={"text": plan.merge.text, "planned_version": plan.version, **kept})
             messages.warning(
                 request,
                 _("The section changed while you were merging, and the changes overlap. Review the result again."),
             )
-    context = {"proposal": proposal, "plan": plan, "form": form}
+    context = {
+        "proposal": proposal,
+        "plan": plan,
+        "form": form,
+        "consensus": selectors.proposal_consensus(proposal),
+        "agreed_meeting": proposal.agreed_meeting,
+    }
     if plan is not None:
+        context["authors"] = revision_authors(proposal.section, after=proposal.base_version) if plan.stale else []
         context["conflict_regions"] = plan.merge.conflicts
         context["their_change"] = selectors.compare_texts(plan.base_text, plan.current_text).inline_html
         context["proposed_change"] = selectors.compare_texts(plan.base_text, proposal.text).inline_html

@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from drafting import selectors, services
 from drafting.forms import RevertForm, SectionEditForm
 from drafting.markdown import MarkdownTooComplex
+from drafting.selectors.history import revision_authors
+from drafting.views import reading
 from drafting.views.access import get_concept, get_section, get_section_for_edit, require_perm
+from notifications.services.visits import mark_visited
 
 HISTORY_PAGE_SIZE = 25
 
@@ -35,28 +38,27 @@ def concept_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole Concept as one numbered document, from stored HTML (never rendered on read)."""
     concept = get_concept(pk)
     body = selectors.document_body_html(concept, can_edit=request.user.has_perm("drafting.edit_section_text"))
-    return render(request, "drafting/concept_document.html", {"concept": concept, "body": body})
+    return render(
+        request,
+        "drafting/concept_document.html",
+        {"concept": concept, "body": body, "numbers": reading.paragraph_numbers_on(request)},
+    )
 
 
 @require_safe
 def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A section with its discussion in the text: marked passages, the thread panel, comment and suggest."""
     section = get_section(pk)
-    return render(
-        request,
-        "drafting/section_detail.html",
-        {
-            "section": section,
-            "number": selectors.section_number(section),
-            "recent_changes": selectors.section_recent_changes(section),
-        },
-    )
+    mark_visited(request.user, section=section)
+    return render(request, "drafting/section_detail.html", reading.section_page_context(request, section))
 
 
 def _conflict_context(outcome: services.EditOutcome) -> dict:
     section = outcome.section
     base_text = selectors.revision_text(section, outcome.base_version)
     their_change = selectors.compare_texts(base_text, section.body).inline_html
-    return {"conflict": outcome.merge, "their_change": their_change, "current_section": section}
+    authors = revision_authors(section, after=outcome.base_version)
+    return {"conflict": outcome.merge, "their_change": their_change, "current_section": section, "authors": authors}
 
 
 @require_http_methods(["GET", "POST"])
@@ -244,14 +246,20 @@ def section_attribution(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def section_revert(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET (?version=N) asks for confirmation and shows what restoring changes; POST restores.
+
+    The confirmation is a page, so it works without JavaScript; the history and revision pages link to it.
+    """
     section = get_section(pk)
     require_perm(request.user, "drafting.revert_section", _("Only coordinators may revert a section."))
-    form = RevertForm(request.POST)
+    form = RevertForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose a revision to restore."))
         return redirect("drafting:section-history", section.pk)
+    if request.method == "GET":
+        return _revert_confirmation(request, section, form.cleaned_data["version"])
     try:
         section = services.section_revert(section=section, to_version=form.cleaned_data["version"], user=request.user)
     except ValidationError as error:
@@ -263,3 +271,16 @@ def section_revert(request: HttpRequest, pk: int) -> HttpResponse:
         % {"old": form.cleaned_data["version"], "new": section.version},
     )
     return redirect(section)
+
+
+def _revert_confirmation(request: HttpRequest, section, version: int) -> HttpResponse:
+    rows = selectors.revisions(section, [version, section.version])
+    if version not in rows or version >= section.version:
+        messages.error(request, _("There is no earlier revision %(version)s to restore.") % {"version": version})
+        return redirect("drafting:section-history", section.pk)
+    context = {
+        "section": section,
+        "revision": rows[version],
+        "comparison": selectors.section_comparison(rows[section.version], rows[version]),
+    }
+    return render(request, "drafting/section_revert_confirm.html", context)

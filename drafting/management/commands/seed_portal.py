@@ -11,6 +11,7 @@ from drafting.services import section_create
 from members.models import Expert, Organisation
 from members.roles import STAFF_GROUP, ensure_role_groups
 from members.services import expert_set_groups
+from search.apps import index_existing_records
 
 DEMO_PASSWORD = "concept-demo-2026"
 DEMO_ACCOUNTS = [
@@ -36,6 +37,9 @@ class Command(BaseCommand):
             self._starter_concept()
         if settings.DEBUG:
             self._demo_accounts()
+        # Sections made through the services are indexed as they are saved; a database that had
+        # them before search existed is indexed here once.
+        index_existing_records(sender=None)
 
     def _starter_concept(self):
         if Concept.objects.exists():
@@ -84,7 +88,8 @@ class Command(BaseCommand):
         )
 
     def _demo_user(self, User, username):
-        user, created = User.objects.get_or_create(username=username)
+        # An address at a reserved-for-examples domain, so `make run` shows their mail in the console.
+        user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.kz"})
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save()
