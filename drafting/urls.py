@@ -75,4 +75,5 @@ urlpatterns = [
     path("concept/<int:pk>/imported/<str:sha256>.docx", word.word_import_file, name="word-import-file"),
     path("concept/<int:pk>/propose-from-word/", word.word_proposals_upload, name="word-proposals"),
     path("concept/<int:pk>/propose-from-word/<str:sha256>/", word.word_proposals_review, name="word-proposals-review"),
+    # Parallel texts: the Concept in Kazakh beside Russian (routes added below this line)
 ]
