@@ -10,6 +10,11 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
+def default_parallel_languages() -> list[str]:
+    """The state language beside the drafting language (Russian): a Concept is published in both."""
+    return ["kk"]
+
+
 class Concept(models.Model):
     """The document the Working Group writes: one Concept, many numbered sections."""
 
@@ -18,8 +23,23 @@ class Concept(models.Model):
         UNDER_REVIEW = "under_review", _("Under review")
         ADOPTED = "adopted", _("Adopted")
 
+    class Language(models.TextChoices):
+        """The languages a Concept's text is written in (not the interface's: settings.LANGUAGES)."""
+
+        KAZAKH = "kk", _("Kazakh")
+        RUSSIAN = "ru", _("Russian")
+        ENGLISH = "en", _("English")
+
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFTING)
+    # Proposals, positions, comments and merges act on the drafting language's text (Section.body);
+    # each parallel language has one ParallelText per section, kept in step with it.
+    drafting_language = models.CharField(
+        _("drafting language"), max_length=8, choices=Language.choices, default=Language.RUSSIAN
+    )
+    parallel_languages = models.JSONField(
+        _("parallel languages"), default=default_parallel_languages, blank=True, help_text=_("For example [\"kk\"].")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -54,6 +74,9 @@ class RevisionKind(models.TextChoices):
     RETIRE = "retire", _("Retired")
     RESTORE = "restore", _("Restored")
     ADMIN = "admin", _("Changed in the admin")
+    # Parallel texts only: a translator confirmed the text still says what the drafting text says,
+    # which raises `source_version` without a new text revision.
+    CHECKED = "checked", _("Checked as still accurate")
     OUTLINE = "outline", _("Outline change")  # rows written before the outline kinds above
 
 
@@ -181,6 +204,49 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("drafting:section-detail", args=[self.pk])
+
+    @property
+    def html(self):
+        # body_html is written only by drafting.markdown.render_markdown (sanitised).
+        return mark_safe(self.body_html)
+
+
+class ParallelText(models.Model):
+    """A section's text in one parallel language of its Concept (Kazakh by default), with its own history.
+
+    `source_version` is the section's revision this text translates: the text is current when it
+    equals `section.version`, out of date otherwise, and missing when there is no row. `version`
+    is its own revision counter, as a section's; its history rows carry the same extra columns as
+    a section's (kind of change, size, paragraph origins), so history, compare and "who wrote
+    this" work on it the same way. Every write goes through drafting/services/parallel.py.
+    """
+
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="parallel_texts", verbose_name=_("section")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Concept.Language.choices)
+    heading = models.CharField(_("heading"), max_length=300, blank=True)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    version = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    source_version = models.PositiveIntegerField(_("translates revision"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["body_html"], bases=[SectionRevisionFields])
+
+    class Meta:
+        ordering = ["section", "language"]
+        verbose_name = _("parallel text")
+        verbose_name_plural = _("parallel texts")
+        constraints = [models.UniqueConstraint(fields=["section", "language"], name="one_text_per_language")]
+
+    def __str__(self):
+        return f"{self.section} [{self.language}]"
+
+    @property
+    def is_current(self) -> bool:
+        return self.source_version == self.section.version
 
     @property
     def html(self):
@@ -532,6 +598,24 @@ class EditionSection(models.Model):
     class Meta:
         ordering = ["edition", "position"]
         constraints = [models.UniqueConstraint(fields=["edition", "section"], name="one_entry_per_section")]
+
+
+class EditionParallelText(models.Model):
+    """A parallel text as an edition froze it: its revision (none if it was missing), the section
+    revision it translated, and whether that was the section's revision in the edition."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="parallel_entries")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=8, choices=Concept.Language.choices)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    source_version = models.PositiveIntegerField(null=True, blank=True)
+    is_current = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["edition", "section", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "section", "language"], name="one_parallel_entry_per_language")
+        ]
 
 
 class Meeting(models.Model):
