@@ -20,6 +20,10 @@ file) and refuses one that already has tables, unless --force: then PostgreSQL d
 the objects the backup holds (`pg_restore --clean --if-exists`), and SQLite's file is overwritten.
 Stop the portal (gunicorn and the worker) before a restore, and start it after.
 
+Uploaded files (MEDIA_ROOT: the Word drafts a coordinator imported) go beside the database, in
+kisi-media-<the same date and time>.tar.gz, when there are any; a restore puts them back into
+MEDIA_ROOT when that archive lies next to the database backup it restores.
+
 History is part of the data: every table is dumped, the django-simple-history tables included,
 with their ids and the sequences behind them. `manage.py dumpdata` is not a backup (see README).
 """
@@ -30,6 +34,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +45,7 @@ import dj_database_url
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "kisi"
 KINDS = {"postgresql": ".dump", "sqlite": ".sqlite3"}
+MEDIA = ("media", ".tar.gz")  # the uploaded files' archive, named like the database backup beside it
 PG_MAGIC = b"PGDMP"  # pg_dump's custom format
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -51,6 +57,47 @@ class BackupError(Exception):
 def database_from_env() -> dict:
     """The portal's database settings, parsed as kisi_portal/settings.py parses them."""
     return dj_database_url.parse(os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'db.sqlite3'}")
+
+
+def media_root() -> Path:
+    """Where uploaded files live, read as kisi_portal/settings.py reads MEDIA_ROOT."""
+    return Path(os.environ.get("MEDIA_ROOT") or ROOT / "media")
+
+
+def media_archive_for(backup_file: Path) -> Path:
+    """The uploaded files' archive that belongs to a database backup (the same date and time)."""
+    for kind, suffix in KINDS.items():
+        prefix = f"{PREFIX}-{kind}-"
+        if backup_file.name.startswith(prefix) and backup_file.name.endswith(suffix):
+            stamp = backup_file.name[len(prefix) : -len(suffix)]
+            return backup_file.with_name(f"{PREFIX}-{MEDIA[0]}-{stamp}{MEDIA[1]}")
+    return backup_file.with_name(backup_file.name + MEDIA[1])
+
+
+def media_backup(target: Path) -> Path | None:
+    media = media_root()
+    if not media.is_dir() or not any(media.iterdir()):
+        return None
+    archive = media_archive_for(target)
+    partial = archive.with_name(archive.name + ".partial")
+    try:
+        with tarfile.open(partial, "w:gz") as tar:
+            tar.add(media, arcname=".")
+        partial.rename(archive)
+    finally:
+        partial.unlink(missing_ok=True)
+    return archive
+
+
+def media_restore(source: Path) -> Path | None:
+    archive = media_archive_for(source)
+    if not archive.is_file():
+        return None
+    media = media_root()
+    media.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(media, filter="data")  # no absolute paths, no way out of MEDIA_ROOT
+    return archive
 
 
 def kind_of(db: dict) -> str:
@@ -202,6 +249,7 @@ def backup(db: dict, directory: Path, keep_days: int | None = None) -> Path:
         partial.rename(target)
     finally:
         partial.unlink(missing_ok=True)
+    media_backup(target)
     if keep_days is not None:
         prune(directory, keep_days, keep=target)
     return target
@@ -211,9 +259,10 @@ def prune(directory: Path, keep_days: int, keep: Path) -> list[Path]:
     """Delete this command's backups older than `keep_days` days (never `keep`, the newest)."""
     cutoff = time.time() - keep_days * 86400
     removed = []
-    for kind, suffix in KINDS.items():
+    kept = {keep, media_archive_for(keep)}
+    for kind, suffix in [*KINDS.items(), MEDIA]:
         for path in directory.glob(f"{PREFIX}-{kind}-*{suffix}"):
-            if path != keep and path.stat().st_mtime < cutoff:
+            if path not in kept and path.stat().st_mtime < cutoff:
                 path.unlink()
                 removed.append(path)
     return removed
@@ -246,6 +295,7 @@ def restore(db: dict, source: Path, force: bool = False) -> None:
         pg_restore(db, source, force)
     else:
         sqlite_copy(source, sqlite_path(db))
+    media_restore(source)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
             path = backup(db, args.dir, args.keep_days)
             size = path.stat().st_size
             print(f"Backed up to {path} ({size / 1024:.0f} KB, {time.perf_counter() - started:.1f} s)")
+            if (media := media_archive_for(path)).is_file():
+                print(f"Uploaded files: {media} ({media.stat().st_size / 1024:.0f} KB)")
         else:
             restore(db, args.file, args.force)
             print(f"Restored {args.file} into {db['NAME']} ({time.perf_counter() - started:.1f} s)")

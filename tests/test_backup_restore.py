@@ -264,6 +264,27 @@ def test_sqlite_backup_round_trip_through_the_command_line(sqlite_portal, tmp_pa
     assert "is a sqlite backup, but DATABASE_URL names a postgresql database" in result.stderr
 
 
+def test_uploaded_files_are_backed_up_beside_the_database_and_restored_with_it(sqlite_portal, tmp_path):
+    media = tmp_path / "media"
+    (media / "imports" / "1").mkdir(parents=True)
+    original = media / "imports" / "1" / "draft.docx"
+    original.write_bytes(b"PK\x03\x04 the group's Word draft")
+
+    backups = tmp_path / "backups"
+    result = run_portal([str(SCRIPT), "backup", "--dir", str(backups)], sqlite_portal, MEDIA_ROOT=str(media))
+    assert result.returncode == 0, result.stderr
+    archive, database = sorted(backups.iterdir())  # kisi-media-… sorts before kisi-sqlite-…
+    assert archive.name == database.name.replace("kisi-sqlite-", "kisi-media-").replace(".sqlite3", ".tar.gz")
+    assert str(archive) in result.stdout
+
+    restored_media = tmp_path / "restored-media"
+    result = run_portal(
+        [str(SCRIPT), "restore", str(database)], tmp_path / "restored.sqlite3", MEDIA_ROOT=str(restored_media)
+    )
+    assert result.returncode == 0, result.stderr
+    assert (restored_media / "imports" / "1" / "draft.docx").read_bytes() == original.read_bytes()
+
+
 def test_dumpdata_is_not_a_backup_of_the_history(sqlite_portal, tmp_path):
     """loaddata replays the meeting's attendance, and django-simple-history records it as a new change.
 
