@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from members.roles import ROLE_GROUPS, WORKING_GROUP_PERMISSIONS, seat_permissions
 
@@ -22,7 +23,27 @@ class MemberBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("expert", "account_settings").filter(pk=user_id).first()
+        """The person, with their seat, their settings and their unread notices' count, in one query.
+
+        The count is the header's counter on every page (notifications.context_processors), so it
+        comes as a subquery of this one rather than as a query of its own.
+        """
+        from drafting.models import Notice
+
+        unread = (
+            Notice.objects.filter(recipient=OuterRef("pk"), read_at=None)
+            .order_by()
+            .values("recipient")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        user = (
+            get_user_model()
+            ._default_manager.select_related("expert", "account_settings")
+            .annotate(unread_notice_count=Coalesce(Subquery(unread), 0))
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def has_perm(self, user_obj, perm, obj=None):

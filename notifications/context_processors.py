@@ -4,13 +4,17 @@ from drafting.models import Notice
 
 
 class UnreadNotices:
-    """The header's unread counter: one indexed COUNT, made only when a page reads `.count`."""
+    """The header's unread counter. The signed-in person comes with it (members.backends.MemberBackend
+    counts it in the query that loads them); otherwise one indexed COUNT, made only when a page reads it."""
 
     def __init__(self, user):
         self.user = user
 
     @cached_property
     def count(self) -> int:
+        counted = getattr(self.user, "unread_notice_count", None)
+        if counted is not None:
+            return counted
         return Notice.objects.filter(recipient=self.user, read_at=None).count()
 
 

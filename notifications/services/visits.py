@@ -22,9 +22,11 @@ def mark_visited(user, *, section=None, proposal=None, meeting=None) -> None:
     Watch.objects.filter(Q(**{f"{name}_id": obj.pk}) | Q(concept__isnull=False), user=user).exclude(
         mailed_at=None
     ).update(mailed_at=None)
-    Notice.objects.filter(recipient=user, read_at=None, **{f"activity__{name}_id": obj.pk}).update(
+    read = Notice.objects.filter(recipient=user, read_at=None, **{f"activity__{name}_id": obj.pk}).update(
         read_at=timezone.now()
     )
+    if read and getattr(user, "unread_notice_count", None) is not None:
+        user.unread_notice_count = max(0, user.unread_notice_count - read)  # the header of this very page
 
 
 def mark_all_read(user) -> int:

@@ -4,6 +4,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from drafting import services
@@ -182,3 +185,26 @@ def test_marking_a_visit_takes_two_queries_whatever_was_waiting(
         mark_visited(expert, section=section)
     assert not Notice.objects.filter(recipient=expert, read_at=None).exists()
     assert Watch.objects.get(user=expert, section=section).mailed_at is None
+
+
+def test_the_header_counter_comes_with_the_signed_in_person_at_no_query_of_its_own(
+    expert_client, expert, concept, django_assert_num_queries
+):
+    section = make_section(concept, "Goals", "Unity.", user=expert)
+    other = make_section(concept, "Means", "Dialogue.", user=expert)
+    Watch.objects.create(user=expert, section=section)
+    Watch.objects.create(user=expert, section=other)
+    for target in (section, section, other):
+        services.comment_add(author=ExpertFactory().user, body="A comment.", section=target)
+    from members.backends import MemberBackend
+
+    loaded = MemberBackend().get_user(expert.pk)
+    assert loaded.unread_notice_count == 3
+    # Opening a section reads its notices, and this very page's header already says so.
+    with translation.override("en"):
+        page = expert_client.get(reverse("drafting:section-detail", args=[section.pk])).content.decode()
+        assert "1 unread notice" in page
+        with CaptureQueriesContext(connection) as queries:
+            home = expert_client.get(reverse("drafting:home")).content.decode()
+        assert "1 unread notice" in home
+    assert not [q for q in queries if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "drafting_notice"')]
