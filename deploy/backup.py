@@ -76,13 +76,14 @@ def media_archive_for(backup_file: Path) -> Path:
 
 def media_backup(target: Path) -> Path | None:
     media = media_root()
-    if not media.is_dir() or not any(media.iterdir()):
+    if not media.is_dir() or not any(path.name != "word-uploads" for path in media.iterdir()):
         return None
     archive = media_archive_for(target)
     partial = archive.with_name(archive.name + ".partial")
     try:
         with tarfile.open(partial, "w:gz") as tar:
-            tar.add(media, arcname=".")
+            # Uploads waiting for their preview are not worth keeping: only what was imported is.
+            tar.add(media, arcname=".", filter=lambda info: None if info.name.startswith("./word-uploads") else info)
         partial.rename(archive)
     finally:
         partial.unlink(missing_ok=True)

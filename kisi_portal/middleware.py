@@ -5,6 +5,7 @@ ending sessions nobody uses.
 
 import codecs
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -90,6 +91,10 @@ class LineEndingsMiddleware:
     the same text typed elsewhere, and comparisons would show changes nobody made. Normalising
     here, once, on input, covers the editor, the admin, proposals and comments alike. It stands
     after BadInputMiddleware, which has already parsed (or refused) the form data.
+
+    Control characters go too: Word's manual line break (\v) and a page break (\f), pasted from
+    a document, become line breaks, and the rest are dropped. XML cannot hold them, so a stored
+    one would make every DOCX export of the text fail.
     """
 
     def __init__(self, get_response):
@@ -98,7 +103,7 @@ class LineEndingsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
             posted = request.POST
-            if any("\r" in value for _key, values in posted.lists() for value in values):
+            if any(NEEDS_NORMALISING.search(value) for _key, values in posted.lists() for value in values):
                 normalised = posted.copy()
                 for key, values in posted.lists():
                     normalised.setlist(key, [normalise_line_endings(value) for value in values])
@@ -110,8 +115,13 @@ class LineEndingsMiddleware:
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+NEEDS_NORMALISING = re.compile(r"[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def normalise_line_endings(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    return CONTROL.sub("", text)
 
 
 class DatabaseUnavailableMiddleware:

@@ -269,6 +269,8 @@ def test_uploaded_files_are_backed_up_beside_the_database_and_restored_with_it(s
     (media / "imports" / "1").mkdir(parents=True)
     original = media / "imports" / "1" / "draft.docx"
     original.write_bytes(b"PK\x03\x04 the group's Word draft")
+    (media / "word-uploads" / "7").mkdir(parents=True)
+    (media / "word-uploads" / "7" / "waiting.docx").write_bytes(b"an upload waiting for its preview")
 
     backups = tmp_path / "backups"
     result = run_portal([str(SCRIPT), "backup", "--dir", str(backups)], sqlite_portal, MEDIA_ROOT=str(media))
@@ -283,6 +285,7 @@ def test_uploaded_files_are_backed_up_beside_the_database_and_restored_with_it(s
     )
     assert result.returncode == 0, result.stderr
     assert (restored_media / "imports" / "1" / "draft.docx").read_bytes() == original.read_bytes()
+    assert not (restored_media / "word-uploads").exists()
 
 
 def test_dumpdata_is_not_a_backup_of_the_history(sqlite_portal, tmp_path):

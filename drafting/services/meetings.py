@@ -113,7 +113,9 @@ def meeting_update(
             attendees = merge.members("attendees", base_attendees, current_attendees, {e.pk for e in attendees})
         merge.check()
         edition = Edition.objects.filter(pk=edition_id).first() if edition_id else None
-    minuted = minutes is not None and minutes != locked.minutes and bool(minutes.strip())
+    # The minutes are published once, when they first have words: a later correction is saved
+    # (and in the history) but not mailed to everyone again.
+    minuted = minutes is not None and bool(minutes.strip()) and not locked.minutes.strip()
     if minutes is not None and minutes != locked.minutes:
         locked.minutes, locked.minutes_html = minutes, render_markdown(minutes)
     locked.edition = edition

@@ -203,7 +203,11 @@ def word_proposals_review(request: HttpRequest, pk: int, sha256: str) -> HttpRes
             return redirect(
                 reverse("drafting:proposal-list", args=[concept.pk]) if created or not sent.created else sent.obj
             )
-    changes = word_selectors.word_file_changes(concept=concept, author=request.user, data=data)
+    try:
+        changes = word_selectors.word_file_changes(concept=concept, author=request.user, data=data)
+    except ValidationError as error:  # e.g. an export of another Concept, opened under this one's address
+        messages.error(request, " ".join(error.messages))
+        return redirect("drafting:word-proposals", pk=concept.pk)
     context = {
         "concept": concept,
         "form": form,

@@ -8,11 +8,15 @@ another person's upload. A file a Concept was imported from is kept for good und
 
 import hashlib
 import re
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+# An upload waits this long for its preview or review (and for a retried confirmation), then goes.
+PENDING_KEPT = timedelta(days=2)
 
 
 def sha256_of(data: bytes) -> str:
@@ -40,9 +44,26 @@ def _write(path: str, data: bytes) -> None:
 
 
 def save_pending(user_id: int, data: bytes) -> str:
+    prune_pending()
     sha256 = sha256_of(data)
     _write(pending_path(user_id, sha256), data)
     return sha256
+
+
+def prune_pending(now=None) -> int:
+    """Delete uploads older than PENDING_KEPT (anyone's): each new upload sweeps, so they never pile up."""
+    cutoff = (now or timezone.now()) - PENDING_KEPT
+    removed = 0
+    if not default_storage.exists("word-uploads"):
+        return removed
+    folders, _files = default_storage.listdir("word-uploads")
+    for folder in folders:
+        for name in default_storage.listdir(f"word-uploads/{folder}")[1]:
+            path = f"word-uploads/{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed
 
 
 def read_pending(user_id: int, sha256: str) -> bytes | None:

@@ -1,8 +1,10 @@
 """Staff read a record's history in the admin as experts do in the portal: readable, comparable, revertible."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
+from django.urls import reverse
 
 from drafting import services
 from drafting.models import Comment, Proposal, RevisionKind
@@ -259,6 +261,24 @@ def test_line_endings_middleware_normalises_multipart_and_keeps_other_values(rf)
     assert seen["post"]["body"] == "a\nb\nc"
     assert seen["post"].getlist("tags") == ["x\ny", "z"]
     assert not seen["post"]._mutable
+
+
+def test_a_comment_pasted_from_word_with_a_manual_line_break_still_exports_to_docx(expert_client, expert, concept):
+    """Word's manual line break (\v) is a control character XML cannot hold: it becomes a line break."""
+    from docx import Document
+
+    from drafting.forms import new_submission_token
+
+    section = make_section(concept, "Goals", "Unity of the people.", user=expert)
+    response = expert_client.post(
+        reverse("drafting:section-comment-add", args=[section.pk]),
+        {"body": "First line\x0bsecond line\x0cthird\x07.", "quote": "Unity", "submission": new_submission_token()},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "First line\nsecond line\nthird."
+    export = expert_client.get(reverse("drafting:document-export", args=[concept.pk, "docx"]))
+    assert export.status_code == 200
+    Document(io.BytesIO(export.content))
 
 
 RECENT = "/admin/drafting/section/recent-changes/"

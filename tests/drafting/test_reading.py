@@ -388,7 +388,7 @@ def test_nul_bytes_in_a_quote_or_the_address_get_a_message_not_an_error(expert_c
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("version", ["0", "abc", "99999999", "-1"])
+@pytest.mark.parametrize("version", ["0", "abc", "99999999", "-1", "²", "١٢"])
 def test_a_forged_revision_with_the_quote_is_ignored(expert_client, section, version):
     assert _comment(expert_client, section, "ok", quote="о языках", quote_version=version).status_code == 302
     assert Comment.objects.get().quote_version == section.version

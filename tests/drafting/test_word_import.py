@@ -1,6 +1,8 @@
 """Importing a Word draft: the outline, the first revisions' data, the kept file, permissions and bad input."""
 
 import hashlib
+import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -167,6 +169,29 @@ def test_bad_files_get_a_clear_message_and_nothing_is_written(coordinator_client
     assert message in response.content.decode()
     assert not (settings.MEDIA_ROOT / "word-uploads").exists()
     assert Section.objects.count() == 0
+
+
+def test_a_huge_text_part_is_refused_before_it_is_read(coordinator_client, concept, settings):
+    settings.WORD_DOCUMENT_MAX_BYTES = 1024 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>" + " " * (2 * 1024 * 1024) + "</w:document>")
+    response = upload(coordinator_client, concept, buffer.getvalue())
+    assert response.status_code == 400
+    assert "The text of this Word file takes more than 1 MB unpacked" in response.content.decode()
+    assert Section.objects.count() == 0
+
+
+def test_a_doctype_is_refused_whatever_the_case_of_the_part_name(coordinator_client, concept):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/styles.XML", '<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
+    response = upload(coordinator_client, concept, buffer.getvalue())
+    assert response.status_code == 400
+    assert "XML the portal does not read (a DOCTYPE)" in response.content.decode()
 
 
 def test_an_oversized_upload_is_refused_with_the_limit(coordinator_client, concept, settings):

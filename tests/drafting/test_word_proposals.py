@@ -223,3 +223,32 @@ def test_a_lost_marker_is_named_and_the_section_before_it_creates_nothing(expert
 
     statuses = {c.section_id: c.status for c in word_file_changes(concept=concept, author=expert, data=data)}
     assert statuses == {general.pk: "unreadable", purpose.pk: "missing", goals.pk: "changed"}
+
+
+def test_uploads_waiting_for_review_are_swept_after_two_days(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from drafting.word import storage
+
+    old = storage.save_pending(1, b"an old upload")
+    new = storage.save_pending(2, b"a new upload")
+    assert storage.prune_pending(now=timezone.now() + timedelta(days=1)) == 0
+    assert storage.prune_pending(now=timezone.now() + timedelta(days=3)) == 2
+    assert storage.read_pending(1, old) is None and storage.read_pending(2, new) is None
+
+
+def test_opening_the_review_of_another_concepts_export_explains_instead_of_failing(
+    expert_client, expert, concept, sections
+):
+    from tests.factories import ConceptFactory
+
+    other = ConceptFactory(title="Other")
+    make_section(other, "Other", "Text.", user=expert)
+    data = replace_text(exported(expert_client, other), "Text.", "New text.")
+    assert upload(expert_client, other, data).status_code == 302
+    response = expert_client.get(review_url(concept, data), follow=True)  # the same upload, under this Concept
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("drafting:word-proposals", args=[concept.pk])
+    assert "exported from another Concept" in response.content.decode()

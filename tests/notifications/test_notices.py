@@ -193,6 +193,7 @@ def test_publishing_the_minutes_mails_the_outcomes(concept, expert, coordinator,
     mail.outbox.clear()
     services.meeting_update(meeting=meeting, user=coordinator, minutes="We met and talked.")
     services.meeting_update(meeting=meeting, user=coordinator, minutes="We met and talked.")  # unchanged: nothing
+    services.meeting_update(meeting=meeting, user=coordinator, minutes="We met and talked at length.")  # a fix
     deliver()
     minutes = [m for m in mail.outbox if m.to == [expert.email]]
     assert len(minutes) == 1
