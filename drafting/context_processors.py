@@ -8,10 +8,10 @@ PORTAL_CONCEPT_SECONDS = 60
 
 def portal_concept(request):
     """The Concept the navigation links to (the portal drafts one Concept at a time)."""
-    return {"portal_concept": SimpleLazyObject(_first_concept)}
+    return {"portal_concept": SimpleLazyObject(navigation_concept)}
 
 
-def _first_concept():
+def navigation_concept():
     from drafting.models import Concept
 
     local = caches["local"]

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from drafting.context_processors import _first_concept
+from drafting.context_processors import navigation_concept
 from drafting.selectors.outline import concept_outline, flatten
 from search import selectors
 from search.forms import SearchForm
@@ -13,7 +13,7 @@ from search.forms import SearchForm
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Every signed-in member may search everything they can read, which is everything."""
-    concept = _first_concept()
+    concept = navigation_concept()
     outline = flatten(concept_outline(concept)) if concept else []
     form = SearchForm(request.GET, outline=outline)
     results = None
