@@ -93,7 +93,7 @@ class LineEndingsMiddleware:
     after BadInputMiddleware, which has already parsed (or refused) the form data.
 
     Control characters go too: Word's manual line break (\v) and a page break (\f), pasted from
-    a document, become line breaks, and the rest are dropped. XML cannot hold them, so a stored
+    a document, become line breaks, and the rest but NUL are dropped. XML cannot hold them, so a stored
     one would make every DOCX export of the text fail.
     """
 
@@ -115,8 +115,9 @@ class LineEndingsMiddleware:
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-NEEDS_NORMALISING = re.compile(r"[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# NUL is left for the forms, which refuse it with a message next to the field (the text kept).
+NEEDS_NORMALISING = re.compile(r"[\r\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 
 
 def normalise_line_endings(text: str) -> str:
