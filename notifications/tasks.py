@@ -16,9 +16,10 @@ def deliver_mails(mail_ids: list[int]) -> dict:
 @task
 def daily_tick() -> dict:
     """Reminders and digests, then the next tick, at the next DIGEST_HOUR o'clock in Almaty."""
-    sent = digests.tick(now=timezone.now())
-    transaction.on_commit(schedule_next_tick)
-    return sent
+    try:
+        return digests.tick(now=timezone.now())
+    finally:  # one failed tick must not stop the digests and reminders of every day after it
+        transaction.on_commit(schedule_next_tick)
 
 
 def schedule_next_tick(*, force: bool = False) -> bool:

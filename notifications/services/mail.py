@@ -125,8 +125,12 @@ def _retry_or_fail(mail: Mail, error: Exception, *, permanent: bool) -> str:
 
 def requeue_stale(*, older_than_seconds: int = 3600) -> int:
     """Queued mails whose task was lost (a crash between commit and enqueue): queue them again."""
+    if not mail_configured():
+        return 0  # each waiting batch already polls on its own (deliver_many); another chain would double it
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(Mail.objects.filter(state=Mail.State.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True))
+    # A mail already tried waits for its retry task (_retry_or_fail): queueing it now would cut its backoff.
+    stale = Mail.objects.filter(state=Mail.State.QUEUED, attempts=0, created_at__lt=cutoff)
+    ids = list(stale.values_list("pk", flat=True))
     if ids:
         transaction.on_commit(lambda: enqueue(ids))
     return len(ids)

@@ -9,13 +9,16 @@ an edit tells only the people it newly names.
 import re
 
 from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import escape
 
 from drafting.models import Activity, Notice
 
 MAX_MENTIONS = 25
-MENTION = re.compile(r"(?<![\w@/.+-])@([A-Za-z0-9_.+-]*[A-Za-z0-9_])")
+# A username as Django allows it (letters of any script, digits and @.+-_, here without @), ending
+# in a letter or digit so the full stop after "@aigul." is not taken as part of the name.
+MENTION = re.compile(r"(?<![\w@/.+-])@([\w.+-]*\w)")
 TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)?(?:[^>"']|"[^"]*"|'[^']*')*>""")
 SKIP = {"a", "code", "pre"}
 LINKED = re.compile(r'<a class="mention" data-user="(\d+)"')
@@ -54,7 +57,12 @@ def link_mentions(html: str) -> str:
     people = {
         user.username.lower(): user
         for user in get_user_model()
-        .objects.filter(username__in=names[: MAX_MENTIONS * 4], is_active=True, expert__isnull=False)
+        .objects.annotate(lower_username=Lower("username"))
+        .filter(
+            lower_username__in=[name.lower() for name in names[: MAX_MENTIONS * 4]],
+            is_active=True,
+            expert__isnull=False,
+        )
         .select_related("expert")
     }
     linked: set[int] = set()

@@ -42,6 +42,13 @@ def activity_link(activity: Activity) -> str:
     return absolute(activity.get_absolute_url())
 
 
+def notice_line(notice: Notice, line: str) -> str:
+    """The event as this person hears it: a translation they keep fell out of date, or the event itself."""
+    if notice.category == Category.TRANSLATION:
+        return _("A translation you keep is now out of date: %(change)s") % {"change": line}
+    return line
+
+
 def _notices(ids) -> list[Notice]:
     return list(
         Notice.objects.filter(pk__in=ids)
@@ -80,7 +87,11 @@ def digest_groups(notices: list[Notice]) -> list[dict]:
         if name not in sub["people"]:
             sub["people"].append(name)
         sub["items"].append(
-            {"text": activity_line(activity), "url": activity_link(activity), "when": activity.created_at}
+            {
+                "text": notice_line(notice, activity_line(activity)),
+                "url": activity_link(activity),
+                "when": activity.created_at,
+            }
         )
     return [
         {
@@ -106,7 +117,13 @@ def build_message(mail: Mail) -> EmailMultiAlternatives:
     """The message for one outbox row, written in the recipient's language and time zone."""
     recipient = mail.recipient
     with translation.override(language_for(recipient)), timezone.override(settings.TIME_ZONE):
-        context = {"recipient_name": person_name(recipient), "kind": mail.kind, "groups": [], "attachment": None}
+        context = {
+            "recipient_name": person_name(recipient),
+            "kind": mail.kind,
+            "groups": [],
+            "attachment": None,
+            "LANGUAGE_CODE": translation.get_language(),  # <html lang> of the HTML part
+        }
         categories = [mail.category]
         if mail.kind == Mail.Kind.DIGEST:
             notices = _notices(mail.data.get("notices", []))
@@ -153,7 +170,7 @@ def build_message(mail: Mail) -> EmailMultiAlternatives:
         else:
             notice = _notices([mail.notice_id])[0]
             activity = notice.activity
-            subject = activity.sentence()
+            subject = notice_line(notice, activity.sentence())
             context["intro"] = _("News from the Concept Portal")
             context["groups"] = [
                 {

@@ -75,3 +75,11 @@ def test_a_mention_is_in_the_feed_of_the_person_mentioned_only(concept, expert, 
     assert "mentioned you" not in client.get("/activity/").content.decode()
     client.force_login(coordinator)
     assert "mentioned you" in client.get("/activity/").content.decode()
+
+
+def test_a_mention_matches_the_username_whatever_its_case_and_script(db):
+    latin = ExpertFactory(user__username="aigul.n").user
+    cyrillic = ExpertFactory(user__username="айгуль").user
+    linked = link_mentions("<p>@Aigul.N and @АЙГУЛЬ, please.</p>")
+    assert f'data-user="{latin.pk}"' in linked and f'data-user="{cyrillic.pk}"' in linked
+    assert "please." in linked and linked.count('class="mention"') == 2

@@ -208,3 +208,11 @@ def test_the_header_counter_comes_with_the_signed_in_person_at_no_query_of_its_o
             home = expert_client.get(reverse("drafting:home")).content.decode()
         assert "1 unread notice" in home
     assert not [q for q in queries if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "drafting_notice"')]
+
+
+def test_a_coordinator_watching_the_whole_concept_is_offered_to_stop(coordinator_client, coordinator, concept):
+    Watch.objects.create(user=coordinator, concept=concept)
+    with translation.override("en"):
+        page = coordinator_client.get(reverse("notifications:watching")).content.decode()
+    whole = page.split("The whole Concept</h2>")[1]
+    assert "Stop watching" in whole
