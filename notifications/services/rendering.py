@@ -107,7 +107,10 @@ def _meeting_context(mail: Mail) -> dict:
     items = list(AgendaItem.objects.filter(meeting=meeting).select_related("proposal").order_by("order", "pk"))
     agenda = [_("Proposal #%(pk)s “%(title)s”") % {"pk": i.proposal_id, "title": i.proposal.title} for i in items]
     outcomes = [
-        {"text": f"{agenda[n]}: {item.get_outcome_display()}" + (f" ({item.note})" if item.note else "")}
+        {
+            "text": (_("%(proposal)s: %(outcome)s (%(note)s)") if item.note else _("%(proposal)s: %(outcome)s"))
+            % {"proposal": agenda[n], "outcome": item.get_outcome_display(), "note": item.note}
+        }
         for n, item in enumerate(items)
     ]
     return {"meeting": meeting, "agenda": agenda, "outcomes": outcomes, "url": absolute(meeting.get_absolute_url())}
