@@ -182,7 +182,10 @@ def test_proposal_gathers_positions_and_is_merged_onto_a_changed_section(
     notice = for_you.get_by_role("listitem").filter(has_text="merged")
     expect(notice).to_have_count(1)
     expect(notice).to_contain_text(f"Demo Coordinator merged #{number} “{TITLE}” into “Purpose” (revision 3)")
-    expect(notice.get_by_role("link")).to_have_attribute("href", f"/proposals/{number}/")
+    # The notice's link marks it read on the way to the proposal.
+    expect(notice.get_by_role("link")).to_have_attribute("href", re.compile(r"^/notifications/\d+/open/$"))
+    notice.get_by_role("link").click()
+    expect(author).to_have_url(re.compile(rf"/proposals/{number}/$"))
 
     open_section(author, purpose)
     author.get_by_role("link", name="History", exact=True).click()
