@@ -38,7 +38,7 @@ class Concept(models.Model):
         _("drafting language"), max_length=8, choices=Language.choices, default=Language.RUSSIAN
     )
     parallel_languages = models.JSONField(
-        _("parallel languages"), default=default_parallel_languages, blank=True, help_text=_("For example [\"kk\"].")
+        _("parallel languages"), default=default_parallel_languages, blank=True, help_text=_('For example ["kk"].')
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -378,6 +378,20 @@ class Proposal(models.Model):
         return self.status in ProposalQuerySet.OPEN_STATUSES
 
 
+class DocumentChange(models.Model):
+    """One row for each change that shows on the document page: a revision of a section (its text or
+    its place in the outline), a comment on a section written, edited, resolved or reopened, a parallel
+    text saved or checked. The newest row's id is the document's stamp, the key of its cached body
+    (drafting.selectors.documents): one index lookup, and since each change inserts its own row, no
+    write ever waits on another for it. Written by drafting.services.revisions.document_changed.
+    """
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["concept", "-id"], name="document_change_newest")]
+
+
 class Comment(models.Model):
     """A threaded comment on a section or on a proposal, optionally quoting a passage."""
 
@@ -493,6 +507,9 @@ class Activity(models.Model):
         RESCHEDULED = "rescheduled", _("changed a meeting")
         MINUTED = "minuted", _("published the minutes")
         MENTIONED = "mentioned", _("mentioned")
+        # Parallel texts (drafting/services/parallel.py): data has the language and the revisions.
+        TRANSLATED = "translated", _("updated a translation")
+        CONFIRMED = "confirmed", _("confirmed a translation")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     verb = models.CharField(max_length=16, choices=Verb.choices)

@@ -11,7 +11,7 @@ from drafting.models import Activity, ChangeReason, Comment, Proposal, Section
 from drafting.selectors.history import revision_html, revision_text
 from drafting.services import versions
 from drafting.services.activity import record
-from drafting.services.revisions import stamp
+from drafting.services.revisions import document_changed, stamp
 from drafting.text import Anchor, anchor_from_selection
 from notifications.services.mentions import link_mentions, notify_mentions
 from search.services.index import index_comment
@@ -69,6 +69,8 @@ def comment_add(
     stamp(comment, author, ChangeReason.WRITTEN)
     comment.save()
     index_comment(comment)
+    if comment.section_id:  # marks and counts on the document page
+        document_changed(section_id=comment.section_id)
     notify_mentions(comment=comment, actor=author)
     thread_authors = [parent.author] if parent is not None else []
     record(
@@ -132,6 +134,8 @@ def comment_edit(*, comment: Comment, user, body: str, base_history_id: int | No
     stamp(locked, user, ChangeReason.EDITED)
     locked.save()
     index_comment(locked)
+    if locked.section_id:
+        document_changed(section_id=locked.section_id)
     notify_mentions(comment=locked, actor=user)
     return locked
 
@@ -149,4 +153,6 @@ def comment_set_resolved(*, comment: Comment, user, resolved: bool) -> Comment:
         stamp(locked, user, ChangeReason.RESOLVED if resolved else ChangeReason.REOPENED)
         locked.save()
         index_comment(locked)
+        if locked.section_id:
+            document_changed(section_id=locked.section_id)
     return locked

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Subquery
 
 from drafting.markdown import render_markdown
-from drafting.models import Concept, Proposal, Section
+from drafting.models import Concept, DocumentChange, Proposal, Section
 from drafting.text import attribute_paragraphs, attribute_step, split_paragraphs
 from search.services.index import index_section
 
@@ -60,7 +60,18 @@ def save_revision(
     ]
     section.save()
     index_section(section)
+    document_changed(section.concept_id)
     return section
+
+
+def document_changed(concept_id: int | None = None, *, section_id: int | None = None) -> None:
+    """The document page of this Concept (or of this section's) shows something new: raise its stamp.
+
+    One insert that locks nothing; given a section, its Concept is read in the same statement.
+    """
+    if concept_id is None:
+        concept_id = Subquery(Section.objects.filter(pk=section_id).values("concept_id")[:1])
+    DocumentChange.objects.create(concept_id=concept_id)
 
 
 def _previous_revision(section: Section) -> tuple[str, list[tuple[str, int]]] | None:
