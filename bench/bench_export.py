@@ -4,7 +4,9 @@ The DOCX carries 34 open proposals as tracked changes and 34 comment threads (a 
 no notices); the exported DOCX
 is then read back as an expert's upload ("docx-readback": markers, accepted changes, Markdown per
 section, compared with the exported revisions) and imported as a Word draft ("docx-import":
-mammoth, Markdown, the outline).
+mammoth, Markdown, the outline). Every section also has a Kazakh text (one in six out of date, one
+in twelve missing); an edition is frozen and exported bilingual ("pdf-bilingual", "docx-bilingual":
+Russian and Kazakh side by side, both texts rendered) and in Kazakh alone ("pdf-kk").
 
 Prints each figure, its target and the ratio (figure / target). Not a test: run it with
 `make bench` or `python bench/bench_export.py`. It uses a throw-away in-memory SQLite database.
@@ -30,7 +32,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from drafting import exports, selectors, services  # noqa: E402
-from drafting.models import Concept  # noqa: E402
+from drafting.markdown import render_markdown  # noqa: E402
+from drafting.models import Concept, ParallelText  # noqa: E402
+from drafting.selectors.parallel_exports import export_languages  # noqa: E402
 
 WORDS = [
     "государственная",
@@ -64,7 +68,17 @@ WORDS = [
     "өзара",
     "түсіністік",
 ]
-TARGETS = {"html": 1.0, "docx": 3.0, "pdf": 15.0, "docx-readback": 3.0, "docx-import": 5.0}
+TARGETS = {
+    "html": 1.0,
+    "docx": 3.0,
+    "pdf": 15.0,
+    "docx-readback": 3.0,
+    "docx-import": 5.0,
+    # Twice the text of the drafting-language file, so twice its targets.
+    "pdf-bilingual": 30.0,
+    "docx-bilingual": 6.0,
+    "pdf-kk": 15.0,
+}
 
 
 def paragraph(rng):
@@ -97,6 +111,16 @@ def build():
             )
             quote = " ".join(section.body.split(" ")[:3])
             services.comment_add(author=user, body="Note", section=section, quote=quote)
+        if i % 12 != 11:
+            kazakh = "\n\n".join(paragraph(rng) for _ in section.body.split("\n\n"))
+            ParallelText.objects.create(
+                section=section,
+                language="kk",
+                heading=f"Бөлім {i + 1}",
+                body=kazakh,
+                body_html=render_markdown(kazakh),
+                source_version=section.version - (1 if i % 6 == 5 else 0) or None,
+            )
     return concept, user
 
 
@@ -119,6 +143,19 @@ def main():
     print(f"(the DOCX is {len(docx) / 1024:.0f} KB)")
     _measure("docx-readback", lambda: word_file_changes(concept=concept, author=user, data=docx), 3)
     _measure("docx-import", lambda: build_outline(parse_docx(docx), section_level=1, subsection_level=2), 3)
+
+    edition = services.edition_freeze(concept=concept, name="Bench edition", user=user)
+    bilingual, kazakh = export_languages(concept, "bilingual"), export_languages(concept, "kk")
+    for fmt, render, languages, runs in (
+        ("pdf-bilingual", exports.export_pdf, bilingual, 2),
+        ("docx-bilingual", exports.export_docx, bilingual, 3),
+        ("pdf-kk", exports.export_pdf, kazakh, 2),
+    ):
+        _measure(
+            fmt,
+            lambda render=render, languages=languages: render(selectors.document_snapshot(concept, edition, languages)),
+            runs,
+        )
 
 
 def _measure(fmt, work, runs):

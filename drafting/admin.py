@@ -6,6 +6,7 @@ same service path as the portal, so the version still rises and the HTML is re-r
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,6 +21,7 @@ from drafting.models import (
     EditionSection,
     Meeting,
     Notice,
+    ParallelText,
     Position,
     Proposal,
     Section,
@@ -179,6 +181,45 @@ class SectionAdmin(RecentChangesMixin, SectionHistoryMixin, HistoryAdmin):
             self.message_user(request, _("Nothing to save: the section already has this text."), messages.INFO)
 
 
+class ParallelTextHistoryMixin(ReadableHistoryMixin):
+    """A parallel text's revisions read like a section's: numbered, kind, why and size. No revert from here."""
+
+    history_text_fields = ("heading", "body")
+    history_kind_field = "change_kind"
+    history_shows_size = True
+
+    def history_rows(self, object_id):
+        return super().history_rows(object_id).defer("paragraph_origins")
+
+    history_kind_choices = SectionHistoryMixin.history_kind_choices
+    history_kind_label = SectionHistoryMixin.history_kind_label
+    history_reason = SectionHistoryMixin.history_reason
+    history_size_change = SectionHistoryMixin.history_size_change
+    version_label = SectionHistoryMixin.version_label
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied(_("A translation is changed on its page in the portal, where saves are merged."))
+
+
+@admin.register(ParallelText)
+class ParallelTextAdmin(ParallelTextHistoryMixin, HistoryAdmin):
+    """Read only: every change goes through drafting/services/parallel.py (merged saves, history rows)."""
+
+    list_display = ["section", "language", "version", "source_version", "updated_at"]
+    list_filter = ["language"]
+    search_fields = ["heading", "section__heading"]
+    list_select_related = ["section"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Proposal)
 class ProposalAdmin(ReadableHistoryMixin, HistoryAdmin):
     """Decisions on proposals (merge, reject, withdraw) are made in the portal, through its services:
@@ -206,9 +247,12 @@ class CommentAdmin(ReadableHistoryMixin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         from drafting.markdown import render_markdown
+        from drafting.services.revisions import document_changed
 
         obj.body_html = render_markdown(obj.body)
         super().save_model(request, obj, form, change)
+        if obj.section_id:  # the document page marks and counts comments on sections
+            document_changed(section_id=obj.section_id)
 
 
 @admin.register(Position)

@@ -7,6 +7,7 @@ from drafting.views import (
     editions,
     meetings,
     outline,
+    parallel,
     proposals,
     sections,
     suggestions,
@@ -76,4 +77,17 @@ urlpatterns = [
     path("concept/<int:pk>/propose-from-word/", word.word_proposals_upload, name="word-proposals"),
     path("concept/<int:pk>/propose-from-word/<str:sha256>/", word.word_proposals_review, name="word-proposals-review"),
     # Parallel texts: the Concept in Kazakh beside Russian (routes added below this line)
+    path("concept/<int:pk>/translation/<slug:language>/", parallel.translation_overview, name="translation"),
+    path("concept/<int:pk>/translation/<slug:language>/watch/", parallel.translation_watch, name="translation-watch"),
+    path("sections/<int:pk>/parallel/<slug:language>/", parallel.parallel_edit, name="parallel-edit"),
+    path(
+        "sections/<int:pk>/parallel/<slug:language>/still-accurate/", parallel.parallel_confirm, name="parallel-confirm"
+    ),
+    path("sections/<int:pk>/parallel/<slug:language>/history/", parallel.parallel_history, name="parallel-history"),
+    path("sections/<int:pk>/parallel/<slug:language>/compare/", parallel.parallel_compare, name="parallel-compare"),
+    path(
+        "sections/<int:pk>/parallel/<slug:language>/attribution/",
+        parallel.parallel_attribution,
+        name="parallel-attribution",
+    ),
 ]

@@ -38,6 +38,7 @@ STAFF_MODELS = [
     "drafting.edition",
     "drafting.meeting",
     "drafting.agendaitem",
+    "drafting.paralleltext",
     "members.organisation",
     "members.expert",
 ]

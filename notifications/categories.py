@@ -15,6 +15,7 @@ class Category(models.TextChoices):
     EDITION = "edition", _("A new edition")
     AWAITING = "awaiting", _("A proposal waiting for my position")
     MENTION = "mention", _("Someone mentions me")
+    TRANSLATION = "translation", _("A translation I keep became out of date")
 
 
 class Frequency(models.TextChoices):
@@ -37,4 +38,5 @@ DEFAULTS = {
     Category.EDITION: Frequency.DAILY,
     Category.AWAITING: Frequency.DAILY,
     Category.MENTION: Frequency.IMMEDIATELY,
+    Category.TRANSLATION: Frequency.DAILY,
 }

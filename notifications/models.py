@@ -47,6 +47,22 @@ class Watch(models.Model):
         return self.concept or self.section or self.proposal or self.meeting
 
 
+class TranslationWatch(models.Model):
+    """A person keeps a Concept's text in one parallel language (Kazakh, ...) in step with the drafting text:
+    they hear when a drafting-text change makes a section's translation out of date."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="translation_watches")
+    concept = models.ForeignKey("drafting.Concept", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "concept", "language"], name="watch_translation_once"),
+        ]
+
+
 class MailPreference(models.Model):
     """A person's choice for one category; without a row the default (categories.DEFAULTS) applies."""
 

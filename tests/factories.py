@@ -125,3 +125,13 @@ def make_discussion(concept, *, usernames: dict[str, str] | None = None) -> dict
         "objects": {"concept": concept, "section": goals, "proposal": proposal, "comment": comment,
                     "edition": edition, "meeting": meeting},
     }  # fmt: skip
+
+
+def make_parallel_text(section, body="Мәтін.", *, heading="Бөлім", language="kk", user=None):
+    """A parallel text (parallel-core) of `section`'s current revision, saved through the service with real history."""
+    from drafting.services.parallel import parallel_text_save
+
+    return parallel_text_save(
+        section=section, language=language, base_version=None, source_version=section.version,
+        heading=heading, body=body, user=user,
+    ).text  # fmt: skip

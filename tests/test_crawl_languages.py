@@ -10,9 +10,10 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from drafting import services
 from notifications.categories import Category
 from notifications.services.tokens import unsubscribe_token
-from tests.factories import make_discussion
+from tests.factories import make_discussion, make_parallel_text
 
 LANGUAGES = ["ru", "kk"]
 # Words that are the same in every language: formats, the portal's Latin-script brand names,
@@ -26,7 +27,7 @@ POST_ONLY = {
     "section-move-up", "section-move-down", "section-rename", "section-reparent",
     "section-restore", "proposal-withdraw", "position-record", "proposal-reject", "language-switch",
     "section-comment-add", "proposal-comment-add", "comment-resolve", "meeting-record", "meeting-outcome",
-    "section-suggest", "mark-all-read", "watch", "unwatch",
+    "section-suggest", "mark-all-read", "watch", "unwatch", "translation-watch", "parallel-confirm",
 }  # fmt: skip
 # A word of make_discussion's section, proposal and comment, so the results page shows each kind.
 SEARCHED = "единства"
@@ -88,8 +89,17 @@ def route_names() -> list[str]:
 
 @pytest.fixture
 def portal(db, concept):
-    """A Concept in mid-discussion: everything people typed is Russian, so English stands out."""
-    return make_discussion(concept)
+    """A Concept in mid-discussion: everything people typed is Russian, so English stands out. The
+    section has a Kazakh text, which a later edit of the Russian left out of date."""
+    world = make_discussion(concept)
+    section = world["objects"]["section"]
+    section.refresh_from_db()
+    make_parallel_text(section, "Халық бірлігін нығайту.", user=world["people"]["expert"])
+    services.section_edit(
+        section=section, base_version=section.version, body=section.body + "\n\nЕщё одно предложение.",
+        user=world["people"]["coordinator"], summary="Дополнение",
+    )  # fmt: skip
+    return world
 
 
 ARGUMENTS = {
@@ -113,6 +123,7 @@ ARGUMENTS = {
 
 
 # Routes whose address url_for builds by hand (a revision, a query, a token).
+PARALLEL_PAGES = {"translation", "parallel-edit", "parallel-history", "parallel-compare", "parallel-attribution"}
 SPECIAL = {"drafting:section-revision", "drafting:section-revert", "search:search", "notifications:unsubscribe"}
 
 
@@ -121,6 +132,9 @@ def url_for(name: str, objects: dict) -> str:
         return reverse(name, args=[objects["section"].pk, 1])
     if name == "drafting:section-revert":  # the confirmation page, with the revision's word diff
         return reverse(name, args=[objects["section"].pk]) + "?version=1"
+    if name.split(":")[1] in PARALLEL_PAGES:  # the Kazakh text: of the Concept, or of a section
+        target = objects["concept"] if name == "drafting:translation" else objects["section"]
+        return reverse(name, args=[target.pk, "kk"])
     if name == "notifications:unsubscribe":  # the confirmation page a mail's link opens
         return reverse(name, args=[unsubscribe_token(objects["comment"].author, [Category.REPLY])])
     if name == "search:search":  # results of every kind, with their snippets
@@ -158,6 +172,7 @@ def test_a_route_missing_from_the_crawl_is_named():
     assert all(
         name.split(":")[1] in POST_ONLY | SKIP
         or name in SPECIAL
+        or name.split(":")[1] in PARALLEL_PAGES
         or name in ARGUMENTS
         or any(isinstance(v, list) and name.split(":")[1] in v for v in ARGUMENTS.values())
         for name in route_names()

@@ -29,7 +29,7 @@ from drafting import services
 from drafting.models import Notice
 from drafting.selectors.documents import _document_html
 from members.models import Expert
-from tests.factories import ExpertFactory, StaffFactory, UserFactory, make_section
+from tests.factories import ExpertFactory, StaffFactory, UserFactory, make_parallel_text, make_section
 
 # The kinds of person. The demoted coordinator was a coordinator whose role was then changed
 # to expert on the seat alone (as the admin's Expert page does), leaving their account in the
@@ -118,6 +118,14 @@ MATRIX = {
     "drafting:word-import-file":          (NOBODY,         WRONG_METHOD),
     "drafting:word-proposals":            (MEMBERS,        MEMBERS),
     "drafting:word-proposals-review":     (NOBODY,         NOBODY),
+    # Parallel texts (the Kazakh text of the Concept)
+    "drafting:translation":               (SIGNED_IN,      WRONG_METHOD),
+    "drafting:translation-watch":         (WRONG_METHOD,   SIGNED_IN),
+    "drafting:parallel-edit":             (SIGNED_IN,      MEMBERS),
+    "drafting:parallel-confirm":          (WRONG_METHOD,   MEMBERS),
+    "drafting:parallel-history":          (SIGNED_IN,      WRONG_METHOD),
+    "drafting:parallel-compare":          (SIGNED_IN,      WRONG_METHOD),
+    "drafting:parallel-attribution":      (SIGNED_IN,      WRONG_METHOD),
     # Search
     "search:search":                      (SIGNED_IN,      WRONG_METHOD),
     # Notices, watches and mail
@@ -158,6 +166,10 @@ ARGUMENTS = {
 # fmt: on
 NAMESPACES = ("drafting", "members", "notifications", "search")
 # Routes that name an upload by its sha256: a made-up one, which is nobody's.
+PARALLEL_ROUTES = {
+    "translation", "translation-watch", "parallel-edit", "parallel-confirm", "parallel-history", "parallel-compare",
+    "parallel-attribution",
+}  # fmt: skip
 UPLOAD_ROUTES = {"word-import-preview", "word-import-file", "word-proposals-review"}
 
 
@@ -184,6 +196,9 @@ def url_for(name: str, objects: dict) -> str:
         return reverse(name, args=[objects["notice"].pk])
     if short == "unsubscribe":  # a forged token: everyone gets the same clear page
         return reverse(name, args=["forged"])
+    if short in PARALLEL_ROUTES:  # a route of the Kazakh text: of the Concept, or of a section
+        target = objects["concept"] if short.startswith("translation") else objects["section"]
+        return reverse(name, args=[target.pk, "kk"])
     if short in UPLOAD_ROUTES:
         return reverse(name, args=[objects["concept"].pk, "0" * 64])
     if short == "document-export":
@@ -279,6 +294,8 @@ def portal(db, concept):
         "meeting": meeting,
         "notice": Notice.objects.filter(recipient=author).first(),  # the reply to the expert's comment
     }
+    goals.refresh_from_db()
+    make_parallel_text(goals, "Халық бірлігін нығайту.", user=author)
     assert objects["notice"] is not None
     return people, objects
 

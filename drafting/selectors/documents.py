@@ -2,19 +2,20 @@
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from drafting.highlights import Highlight, annotate, plain_text
-from drafting.models import Comment, Concept, Edition, Proposal, Section
+from drafting.models import Comment, Concept, DocumentChange, Edition, Proposal, Section
 from drafting.selectors.history import compare_texts
 from drafting.selectors.outline import concept_outline, flatten
+from drafting.selectors.parallel_exports import ExportLanguages, ParallelEntry, behind, parallel_entries
 from drafting.text import Anchor, locate_anchor
 
 
@@ -125,6 +126,15 @@ class DocumentSnapshot:
     previous: Edition | None
     changes: list[SectionChange]
     merged_proposals: list[Proposal]
+    # What the export shows (drafting language by default) and, with a parallel language,
+    # each section's text in it (drafting.selectors.parallel_exports).
+    languages: ExportLanguages | None = None
+    parallel: dict[int, ParallelEntry] = field(default_factory=dict)
+
+    @property
+    def behind(self) -> dict[str, list[str]]:
+        """The numbers of the sections whose parallel text is out of date or missing."""
+        return behind(self.entries, self.parallel) if self.parallel else {}
 
     @property
     def name(self) -> str:
@@ -136,8 +146,11 @@ class DocumentSnapshot:
         return f"concept-{label}-{self.date:%Y-%m-%d}"
 
 
-def document_snapshot(concept: Concept, edition: Edition | None = None) -> DocumentSnapshot:
+def document_snapshot(
+    concept: Concept, edition: Edition | None = None, languages: ExportLanguages | None = None
+) -> DocumentSnapshot:
     entries = edition_entries(edition) if edition else draft_entries(concept)
+    parallel = parallel_entries(entries, languages.parallel, edition) if languages and languages.parallel else {}
     previous = previous_edition(concept, edition)
     date = timezone.localdate(edition.created_at) if edition else timezone.localdate()
     if previous is None:
@@ -150,28 +163,37 @@ def document_snapshot(concept: Concept, edition: Edition | None = None) -> Docum
         if edition:
             merged = merged.filter(decided_at__lte=edition.created_at)
         merged = list(merged.select_related("author__expert", "section", "agreed_meeting").order_by("decided_at"))
-    return DocumentSnapshot(concept, edition, date, entries, previous, changes, merged)
+    return DocumentSnapshot(concept, edition, date, entries, previous, changes, merged, languages, parallel)
 
 
 DOCUMENT_CACHE_SECONDS = 7 * 24 * 3600
 
 
-def document_body_html(concept: Concept, *, can_edit: bool) -> SafeString:
+def document_body_html(concept: Concept, *, can_edit: bool, parallel: str | None = None) -> SafeString:
     """The numbered sections of the whole Concept as HTML, built once per state of the Concept.
 
-    The page changes only when a section or a discussion of one does, so its body is kept in the
-    shared cache under the document's stamp (which every text or outline change and every
-    comment, edit of one or resolution raises), the reader's language
-    (dates and words) and what their role lets them follow. A read then costs one aggregate
-    query and a lookup, whatever the size of the Concept. Nothing person-specific is rendered
-    into it: no request, no CSRF token.
+    The page changes only when a section, a parallel text or a discussion of one does, so its body is
+    kept in the shared cache under the document's stamp (which every text or outline change, every
+    parallel text saved or checked, and every comment, edit of one or resolution raises), the reader's
+    language (dates and words), what their role lets them follow, and the side-by-side language
+    (`parallel`, one of the Concept's parallel languages, or None for the drafting text alone). A read
+    then costs one aggregate query and a lookup, whatever the size of the Concept. Nothing
+    person-specific is rendered into it: no request, no CSRF token.
     """
-    key = f"concept-document:{concept.pk}:{document_stamp(concept)}:{get_language()}:{'edit' if can_edit else 'read'}"
-    return mark_safe(_document_html(key, concept.pk, can_edit))  # our template over sanitised HTML
+    from drafting.selectors.parallel import concept_languages
+
+    languages = tuple(concept_languages(concept))
+    key = (
+        f"concept-document:{concept.pk}:{document_stamp(concept)}:{get_language()}:{'edit' if can_edit else 'read'}"
+        f":{'|'.join(languages)}:{parallel or '-'}"
+    )
+    return mark_safe(_document_html(key, concept.pk, can_edit, languages, parallel))  # our template, sanitised HTML
 
 
 @functools.lru_cache(maxsize=32)
-def _document_html(key: str, concept_pk: int, can_edit: bool) -> str:
+def _document_html(
+    key: str, concept_pk: int, can_edit: bool, languages: tuple = (), parallel: str | None = None
+) -> str:
     """The body under `key`: the worker's own copy, else the shared cache's, else built now.
 
     The key names the content (the stamp), so a worker's copy never goes stale, and keeping a
@@ -179,73 +201,69 @@ def _document_html(key: str, concept_pk: int, can_edit: bool) -> str:
     """
     html = cache.get(key)
     if html is None:
+        from drafting.selectors.parallel import language_name, summarise
+
         nodes = flatten(concept_outline(Concept(pk=concept_pk), with_changes=True))
-        entries = _discussed_sections(nodes)
-        html = render_to_string("drafting/_document_sections.html", {"entries": entries, "can_edit": can_edit})
+        entries = _discussed_sections(nodes, languages, parallel)
+        summaries = [
+            (language, language_name(language), summarise([e.statuses[language] for e in entries], language))
+            for language in languages
+        ]
+        html = render_to_string(
+            "drafting/_document_sections.html",
+            {
+                "entries": entries,
+                "can_edit": can_edit,
+                "summaries": summaries,
+                "parallel": parallel,
+                "parallel_name": language_name(parallel) if parallel else "",
+                "concept_pk": concept_pk,
+            },
+        )
         cache.set(key, html, timeout=DOCUMENT_CACHE_SECONDS)
     return html
 
 
 def document_stamp(concept: Concept) -> str:
-    """The Concept's stamp and its sections' comments (how many, the last change): one query.
-
-    A comment added, edited, resolved or reopened changes `updated_at`; one removed changes the
-    count; so marks and counts in the cached document follow every change of a discussion.
-    """
-    comments = Comment.objects.filter(section__concept=OuterRef("pk")).order_by().values("section__concept")
-    state = (
-        Concept.objects.filter(pk=concept.pk)
-        .annotate(
-            n_sections=Subquery(
-                Section.objects.filter(concept=OuterRef("pk"))
-                .order_by()
-                .values("concept")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            n_versions=Subquery(
-                Section.objects.filter(concept=OuterRef("pk"))
-                .order_by()
-                .values("concept")
-                .annotate(v=Sum("version"))
-                .values("v")[:1]
-            ),
-            last_changed=Subquery(
-                Section.objects.filter(concept=OuterRef("pk"))
-                .order_by()
-                .values("concept")
-                .annotate(c=Max("updated_at"))
-                .values("c")[:1]
-            ),
-            n_comments=Subquery(comments.annotate(n=Count("pk")).values("n")[:1]),
-            last_discussed=Subquery(comments.annotate(c=Max("updated_at")).values("c")[:1]),
-        )
-        .values("n_sections", "n_versions", "last_changed", "n_comments", "last_discussed")
-        .first()
-    ) or {}
-    changed, discussed = (s.timestamp() if s else 0 for s in (state.get("last_changed"), state.get("last_discussed")))
-    counts = [state.get(name) or 0 for name in ("n_sections", "n_versions", "n_comments")]
-    return f"{counts[0]}-{counts[1]}-{changed}-{counts[2]}-{discussed}"
+    """The id of the newest change the document page shows (drafting.models.DocumentChange): one
+    index lookup, whatever the size or the history of the Concept."""
+    newest = DocumentChange.objects.filter(concept=concept).order_by("-id").values_list("id", flat=True).first()
+    return str(newest or 0)
 
 
 @dataclass(frozen=True)
 class DocumentSection:
-    """One section of the document page: its outline node, its text with marks and paragraph numbers."""
+    """One section of the document page: its outline node, its text with marks and paragraph numbers,
+    its translation status per parallel language and, side by side, its rows (drafting | parallel)."""
 
     node: object
     html: SafeString
     comments: int  # all comments and replies on the section
     open_threads: int
+    statuses: dict = field(default_factory=dict)
+    status_list: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    parallel_heading: str = ""
 
 
-def _discussed_sections(nodes: list) -> list[DocumentSection]:
-    """Each section's HTML with its open threads' passages marked and its paragraphs numbered (one query)."""
+def _discussed_sections(nodes: list, languages: tuple = (), parallel: str | None = None) -> list[DocumentSection]:
+    """Each section's HTML with its open threads' passages marked and its paragraphs numbered (one query),
+    with its parallel texts' status (one more query when the Concept has parallel languages)."""
+    from drafting.models import ParallelText
+    from drafting.selectors.parallel import ParallelStatus, language_name, side_by_side
+
     by_section: dict[int, list[Comment]] = {}
     rows = Comment.objects.filter(section__in=[n.section.pk for n in nodes]).only(
         "pk", "section_id", "parent_id", "quote", "quote_prefix", "quote_suffix", "is_resolved"
     )
     for comment in rows.order_by("created_at", "pk"):
         by_section.setdefault(comment.section_id, []).append(comment)
+    texts: dict[tuple[int, str], ParallelText] = {}
+    if languages and nodes:
+        found = ParallelText.objects.filter(section__in=[n.section.pk for n in nodes], language__in=languages)
+        if not parallel:
+            found = found.defer("body", "body_html")
+        texts = {(t.section_id, t.language): t for t in found}
     title = gettext("Link to this paragraph")
     entries = []
     for node in nodes:
@@ -280,6 +298,26 @@ def _discussed_sections(nodes: list) -> list[DocumentSection]:
             paragraph_label=node.number,
             paragraph_title=title,
         )
+        statuses = {
+            language: ParallelStatus(section.pk, section.version, texts.get((section.pk, language)))
+            for language in languages
+        }
+        pair, parallel_heading = [], ""
+        if parallel:
+            text = texts.get((section.pk, parallel))
+            parallel_heading = text.heading if text else ""
+            pair = side_by_side(html, text.body_html if text else "", section.body, text.body if text else "")
         # highlights.annotate escapes all text and adds only its own elements to sanitised HTML.
-        entries.append(DocumentSection(node, mark_safe(html), len(comments), len(threads)))
+        entries.append(
+            DocumentSection(
+                node,
+                mark_safe(html),
+                len(comments),
+                len(threads),
+                statuses,
+                [(language, language_name(language), status) for language, status in statuses.items()],
+                pair,
+                parallel_heading,
+            )
+        )
     return entries

@@ -121,7 +121,21 @@ def activity_sentence(activity: Activity) -> str:
         if activity.proposal_id:
             return gettext("%(actor)s mentioned you in a comment on proposal #%(pk)s “%(title)s”") % values
         return gettext("%(actor)s mentioned you in a comment on “%(heading)s”") % values
+    if verb in (V.TRANSLATED, V.CONFIRMED):
+        # The language as a label in brackets: a sentence never declines a glued-in language name.
+        translated = {**values, "language": _language_name(data.get("language", ""))}
+        if verb == V.TRANSLATED:
+            return gettext("%(actor)s updated the translation of “%(heading)s” (%(language)s)") % translated
+        return gettext("%(actor)s confirmed the translation of “%(heading)s” is still accurate (%(language)s)") % (
+            translated
+        )
     return gettext("%(actor)s changed the outline") % values
+
+
+def _language_name(code: str) -> str:
+    from drafting.models import Concept
+
+    return str(dict(Concept.Language.choices).get(code, code))
 
 
 def _local_when(iso: str | None) -> str:
@@ -140,30 +154,30 @@ def activity_line(activity: Activity) -> str:
     """One activity without its actor, for a digest that names the people of a group once."""
     data = activity.data or {}
     V = Activity.Verb
-    verb = activity.get_verb_display()
-    if activity.verb in (V.EDITED, V.MERGED) and data.get("version"):
-        if data.get("summary"):
-            return gettext("%(verb)s, revision %(version)s: %(summary)s") % {
-                "verb": verb,
-                "version": data["version"],
-                "summary": data["summary"],
-            }
-        return gettext("%(verb)s, revision %(version)s") % {"verb": verb, "version": data["version"]}
+    version, summary = data.get("version"), data.get("summary")
+    # One message per verb and shape: a verb glued into a frame reads wrongly in Kazakh.
+    if activity.verb == V.EDITED and version:
+        if summary:
+            return gettext("edited, revision %(version)s: %(summary)s") % {"version": version, "summary": summary}
+        return gettext("edited, revision %(version)s") % {"version": version}
+    if activity.verb == V.MERGED and version:
+        return gettext("merged, revision %(version)s") % {"version": version}
     if activity.verb == V.REJECTED and data.get("reason"):
-        return gettext("%(verb)s: %(reason)s") % {"verb": verb, "reason": data["reason"]}
-    if activity.verb in (V.SCHEDULED, V.RESCHEDULED, V.MINUTED):
-        return gettext("%(verb)s: “%(meeting)s”, %(when)s") % {
-            "verb": verb,
-            "meeting": data.get("meeting", ""),
-            "when": _local_when(data.get("starts_at")),
-        }
+        return gettext("rejected: %(reason)s") % {"reason": data["reason"]}
+    meeting = {"meeting": data.get("meeting", ""), "when": _local_when(data.get("starts_at"))}
+    if activity.verb == V.SCHEDULED:
+        return gettext("scheduled the meeting “%(meeting)s”, %(when)s") % meeting
+    if activity.verb == V.RESCHEDULED:
+        return gettext("changed the meeting “%(meeting)s”, now %(when)s") % meeting
+    if activity.verb == V.MINUTED:
+        return gettext("published the minutes of the meeting “%(meeting)s” of %(when)s") % meeting
     if activity.verb == V.FROZE:
-        return gettext("%(verb)s “%(name)s”") % {"verb": verb, "name": data.get("name", "")}
-    if activity.verb in (V.TOOK_POSITION, V.OBJECTED):
+        return gettext("froze the edition “%(name)s”") % {"name": data.get("name", "")}
+    if activity.verb == V.TOOK_POSITION:
         stance = dict(Position.Stance.choices).get(data.get("stance"), "")
         if stance:
-            return gettext("%(verb)s: %(stance)s") % {"verb": verb, "stance": stance}
-    return verb
+            return gettext("took a position: %(stance)s") % {"stance": stance}
+    return activity.get_verb_display()
 
 
 def revision_reason(kind: str, data: dict | None, reason: str | None) -> str:
@@ -211,6 +225,11 @@ def _kind_sentence(kind: str, data: dict) -> str:
         return gettext("Restored")
     if kind == K.ADMIN:
         return gettext("Added in the admin") if data.get("created") else gettext("Changed in the admin")
+    if kind == K.CHECKED:
+        # A parallel text checked against a newer revision of the section, its words unchanged.
+        return gettext("Checked as still accurate for revision %(version)s of the section") % {
+            "version": data.get("to_version", "")
+        }
     return ""
 
 

@@ -1,15 +1,19 @@
 """Editions: freezing and reading them, comparing them with each other or the draft, and exports."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from drafting import exports, selectors, services
 from drafting.forms import EditionForm
+from drafting.selectors.parallel_exports import edition_parallel_status, export_choices, export_languages
 from drafting.views.access import get_concept, get_concept_edition, get_edition, require_perm
 from drafting.views.submissions import submit_once
 
@@ -35,7 +39,7 @@ def edition_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "drafting/edition_list.html",
-        {"concept": concept, "editions": editions, "form": form},
+        {"concept": concept, "editions": editions, "form": form, "export_choices": export_choices(concept)},
         status=400 if form.is_bound else 200,
     )
 
@@ -43,10 +47,17 @@ def edition_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     edition = get_edition(pk)
+    frozen = edition_parallel_status(edition)
+    entries = [(entry, frozen.get(entry.section_id, [])) for entry in selectors.edition_entries(edition)]
     return render(
         request,
         "drafting/edition_detail.html",
-        {"edition": edition, "concept": edition.concept, "entries": selectors.edition_entries(edition)},
+        {
+            "edition": edition,
+            "concept": edition.concept,
+            "entries": entries,
+            "export_choices": export_choices(edition.concept),
+        },
     )
 
 
@@ -84,16 +95,24 @@ def edition_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def document_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """Download the current draft (?edition= for an edition) as HTML, PDF, DOCX or Markdown."""
+    """Download the current draft (?edition= for an edition) as HTML, PDF, DOCX or Markdown, in the
+    drafting language (the default), a parallel language (?language=kk) or both (?language=bilingual).
+
+    Asked for a language, the file's own words (title page, notes) are in it; without one they are
+    in the reader's language, as before languages could be chosen.
+    """
     concept = get_concept(pk)
     if fmt not in exports.FORMATS:
         raise Http404
+    code = request.GET.get("language", "")
+    languages = export_languages(concept, code)
+    if languages is None:
+        raise Http404(_("This Concept has no text in that language."))
     edition = get_concept_edition(concept, request.GET["edition"]) if request.GET.get("edition") else None
-    snapshot = selectors.document_snapshot(concept, edition)
-    if fmt == "html":
-        content = exports.export_html(snapshot, request=request)
-    else:
-        content = {"pdf": exports.export_pdf, "docx": exports.export_docx, "md": exports.export_markdown}[fmt](snapshot)
+    with translation.override(languages.main) if code else nullcontext():
+        snapshot = selectors.document_snapshot(concept, edition, languages)
+        content = exports.render_export(snapshot, fmt, request=request if fmt == "html" else None)
     response = HttpResponse(content, content_type=exports.FORMATS[fmt])
-    response["Content-Disposition"] = content_disposition_header(fmt != "html", f"{snapshot.file_stem}.{fmt}")
+    filename = f"{snapshot.file_stem}{languages.suffix}.{fmt}"
+    response["Content-Disposition"] = content_disposition_header(fmt != "html", filename)
     return response

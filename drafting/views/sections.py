@@ -19,6 +19,8 @@ from drafting import selectors, services
 from drafting.forms import RevertForm, SectionEditForm
 from drafting.markdown import MarkdownTooComplex
 from drafting.selectors.history import revision_authors
+from drafting.selectors.parallel import concept_languages, language_name, parallel_language, parallel_view
+from drafting.selectors.parallel_exports import export_choices
 from drafting.views import reading
 from drafting.views.access import get_concept, get_section, get_section_for_edit, require_perm
 from notifications.services.visits import mark_visited
@@ -37,20 +39,41 @@ def concept_toc(request: HttpRequest, pk: int) -> HttpResponse:
 def concept_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole Concept as one numbered document, from stored HTML (never rendered on read)."""
     concept = get_concept(pk)
-    body = selectors.document_body_html(concept, can_edit=request.user.has_perm("drafting.edit_section_text"))
+    parallel = _parallel_param(request, concept)
+    body = selectors.document_body_html(
+        concept, can_edit=request.user.has_perm("drafting.edit_section_text"), parallel=parallel
+    )
     return render(
         request,
         "drafting/concept_document.html",
-        {"concept": concept, "body": body, "numbers": reading.paragraph_numbers_on(request)},
+        {
+            "concept": concept,
+            "body": body,
+            "numbers": reading.paragraph_numbers_on(request),
+            "parallel": parallel,
+            "parallel_choices": [(code, language_name(code)) for code in concept_languages(concept)],
+            "export_choices": export_choices(concept),
+        },
     )
+
+
+def _parallel_param(request: HttpRequest, concept) -> str | None:
+    """The side-by-side language asked for with `?parallel=kk`: None without it, 404 for one the Concept lacks."""
+    code = request.GET.get("parallel")
+    return parallel_language(concept, code) if code else None
 
 
 @require_safe
 def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A section with its discussion in the text: marked passages, the thread panel, comment and suggest."""
     section = get_section(pk)
+    parallel = _parallel_param(request, section.concept)
     mark_visited(request.user, section=section)
-    return render(request, "drafting/section_detail.html", reading.section_page_context(request, section))
+    context = reading.section_page_context(request, section)
+    context["parallel_choices"] = [(code, language_name(code)) for code in concept_languages(section.concept)]
+    if parallel:
+        context |= parallel_view(section, parallel, context["reading"].html)
+    return render(request, "drafting/section_detail.html", context)
 
 
 def _conflict_context(outcome: services.EditOutcome) -> dict:

@@ -26,7 +26,7 @@ from docx.shared import Pt
 from drafting.selectors.sentences import person_name
 from drafting.text import Anchor, locate_anchor
 from drafting.word import docx_tracked as tracked
-from drafting.word.blocks import canonical
+from drafting.word.blocks import canonical, markdown_to_blocks
 
 NUMBERING_ID = "90"
 MAX_HEADING_LEVEL = 6
@@ -74,18 +74,7 @@ def build_docx(snapshot, review: Review | None = None) -> bytes:
         _bookmark(heading._p, bookmark_name(concept_id, entry.section_id, entry.version), ids)
         _section_body(document, entry, review, heading, ids)
 
-    document.add_page_break()
-    lines = appendix_lines(snapshot)
-    appendix = document.add_paragraph(lines[0].lstrip("# "), style="Heading 1")
-    _unnumbered(appendix)
-    _bookmark(appendix._p, END_BOOKMARK, ids)
-    for line in lines[2:]:
-        if line.startswith("### "):
-            _unnumbered(document.add_paragraph(line[4:], style="Heading 2"))
-        elif line.startswith("- "):
-            document.add_paragraph(line[2:], style="List Bullet")
-        elif line:
-            document.add_paragraph(line)
+    _appendix(document, appendix_lines(snapshot), ids, bookmark=True)
 
     properties = document.core_properties
     properties.title = snapshot.concept.title
@@ -94,6 +83,112 @@ def build_docx(snapshot, review: Review | None = None) -> bytes:
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _appendix(document, lines: list[str], ids: tracked.Ids, *, bookmark: bool) -> None:
+    document.add_page_break()
+    appendix = document.add_paragraph(lines[0].lstrip("# "), style="Heading 1")
+    _unnumbered(appendix)
+    if bookmark:
+        _bookmark(appendix._p, END_BOOKMARK, ids)
+    for line in lines[2:]:
+        if line.startswith("### "):
+            _unnumbered(document.add_paragraph(line[4:], style="Heading 2"))
+        elif line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        elif line:
+            document.add_paragraph(line)
+
+
+def build_parallel_docx(snapshot) -> bytes:
+    """A snapshot in a parallel language, or bilingual, as DOCX: the same numbered headings, title
+    page and appendix; a bilingual file sets each section's two texts side by side in a two-column
+    table (paragraph by paragraph where their counts match, whole texts otherwise). A section whose
+    parallel text is out of date or missing says so, and the title page lists them.
+
+    It carries no section bookmarks and no portal identifier: only the drafting-language text takes
+    proposals back from Word (docx_readback.py), so these files are for reading and publishing.
+    """
+    from drafting.exports import appendix_lines, section_note, title_words
+
+    languages = snapshot.languages
+    document = Document()
+    _prepare_styles(document)
+    ids = tracked.Ids()
+    words = title_words(snapshot)
+    _parallel_title_page(document, snapshot, words)
+    if not snapshot.entries:
+        _unnumbered(document.add_paragraph(_("This document is empty: the Concept has no sections yet.")))
+    for entry in snapshot.entries:
+        text = snapshot.parallel[entry.section_id]
+        heading = document.add_paragraph(style=f"Heading {min(entry.depth + 1, MAX_HEADING_LEVEL)}")
+        note = section_note(text)
+        if not languages.bilingual:
+            heading.add_run(text.heading or entry.heading)
+            if note:
+                document.add_paragraph().add_run(note).italic = True
+            tracked.write_pieces(document, tracked.tracked_pieces(text.body, [])[0], ids=ids, comments={})
+            continue
+        heading.add_run(f"{entry.heading} / {text.heading}" if text.heading else entry.heading)
+        _bilingual_table(document, entry, text, words, note)
+    _appendix(document, appendix_lines(snapshot), ids, bookmark=False)
+    properties = document.core_properties
+    properties.title = snapshot.concept.title
+    properties.language = "-".join(languages.columns)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _bilingual_table(document, entry, text, words, note: str) -> None:
+    left, right = markdown_to_blocks(entry.body), markdown_to_blocks(text.body)
+    pairs = list(zip(left, right, strict=True)) if left and len(left) == len(right) else [(left, right)]
+    table = document.add_table(rows=1, cols=2)
+    table.style = document.styles["Table Grid"]
+    for cell, word in zip(table.rows[0].cells, words, strict=True):
+        cell.paragraphs[0].add_run(word.label).bold = True
+    _repeat_as_header(table.rows[0])
+    if note:
+        table.add_row().cells[1].paragraphs[0].add_run(note).italic = True
+    for pair in pairs:
+        cells = table.add_row().cells
+        for cell, blocks in zip(cells, pair, strict=True):
+            _cell_blocks(document, cell, blocks if isinstance(blocks, list) else [blocks])
+
+
+def _cell_blocks(document, cell, blocks: list) -> None:
+    """Markdown blocks as paragraphs of a table cell, with the styles and emphasis of the body."""
+    for number, block in enumerate(blocks):
+        paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+        if block.kind == "table":
+            paragraph.add_run("\n".join(" | ".join(row) for row in block.rows or []))
+            continue
+        paragraph.style = document.styles[tracked.paragraph_style(block.kind, block.level)]
+        for segment in block.segments:
+            run = paragraph.add_run(segment.text)
+            run.bold = segment.bold or None
+            run.italic = segment.italic or None
+
+
+def _repeat_as_header(row) -> None:
+    """The row of language names repeats at the top of each page the table runs over."""
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
+
+
+def _parallel_title_page(document, snapshot, words) -> None:
+    title = document.add_paragraph(snapshot.concept.title, style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in (snapshot.name, f"{snapshot.date:%d.%m.%Y}"):
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for word in words:
+        for line in (word.group, word.institute):
+            document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for word in words:
+        for line in word.notes:
+            document.add_paragraph().add_run(line).bold = True
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _section_body(document, entry, review: Review, heading, ids: tracked.Ids) -> None:

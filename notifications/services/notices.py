@@ -2,11 +2,13 @@
 
 Called by drafting.services.activity.record, in the event's transaction, at a fixed number of
 queries whatever the number of watchers: the watches (1), the active members when the event
-concerns everyone (1), the recipients' addresses and settings (2), the notices (1), the actor's
-watch (1), the throttled watches (1) and the mails (1); the mails are queued when it commits.
+concerns everyone (1), for a change of a section's text the parallel texts it made out of date (1, and 1
+for their watchers when there are some), the recipients' addresses and settings (2), the notices (1),
+the actor's watch (1), the throttled watches (1) and the mails (1); the mails are queued when it commits.
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from drafting.models import Activity, Notice
@@ -91,8 +93,39 @@ def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list]:
     if verb in broad:
         for user_id in Expert.objects.active().values_list("user_id", flat=True):
             add(user_id, broad[verb])
+    if activity.section is not None and verb in SECTION_EVENTS:
+        for user_id in translation_keepers(activity.section):
+            # Keeping the translation is the more specific reason than watching the section.
+            if categories.get(user_id) in (None, Category.SECTION):
+                categories[user_id] = Category.TRANSLATION
     categories.pop(activity.actor_id, None)
     return categories, watches
+
+
+def translation_keepers(section) -> list[int]:
+    """Who hears that this change of `section` made a parallel text out of date (two queries).
+
+    A parallel text becomes out of date when the section's revision rises past the one it
+    translates; it was current until this change when it translates the revision just before.
+    Whoever last edited it (or checked it as still accurate), and everyone who watches the
+    Concept's translations in its language, hear of it.
+    """
+    from drafting.models import ParallelText
+    from notifications.models import TranslationWatch
+
+    history = ParallelText.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+    became_outdated = list(
+        ParallelText.objects.filter(section_id=section.pk, source_version=section.version - 1)
+        .annotate(last_editor=Subquery(history.values("history_user_id")[:1]))
+        .values_list("language", "last_editor")
+    )
+    if not became_outdated:
+        return []
+    people = [editor for _language, editor in became_outdated if editor is not None]
+    people += TranslationWatch.objects.filter(
+        concept_id=section.concept_id, language__in=[language for language, _editor in became_outdated]
+    ).values_list("user_id", flat=True)
+    return list(dict.fromkeys(people))
 
 
 def notify_activity(activity: Activity, *, direct=(), exclude=()) -> list[Notice]:

@@ -50,10 +50,18 @@ def _remove(kind: str, object_id: int) -> None:
 
 
 def index_section(section) -> None:
-    """(Re)index a section's current heading and text; a retired section leaves the results."""
+    """(Re)index a section's current heading and text, with its parallel texts (Kazakh, ...) after them.
+
+    A parallel text is found through its section: the result opens the section page, which offers
+    the side-by-side view. A retired section leaves the results, its parallel texts with it.
+    """
+    from drafting.models import ParallelText
+
     if section.is_retired:
         _remove(SearchEntry.Kind.SECTION, section.pk)
         return
+    parallel = ParallelText.objects.filter(section_id=section.pk).order_by("language").values_list("heading", "body")
+    text = "\n\n".join([section.body, *(f"{heading}\n\n{body}" for heading, body in parallel)])
     _store(
         kind=SearchEntry.Kind.SECTION,
         object_id=section.pk,
@@ -62,9 +70,14 @@ def index_section(section) -> None:
         author_id=_last_editor_id(section),
         date=section.updated_at,
         title=section.heading,
-        text=section.body,
+        text=text,
         url=section.get_absolute_url(),
     )
+
+
+def index_parallel_text(parallel_text) -> None:
+    """(Re)index a parallel text: it is part of its section's entry."""
+    index_section(parallel_text.section)
 
 
 def _last_editor_id(section):

@@ -156,7 +156,7 @@ def test_creating_the_notices_for_25_watchers_takes_a_fixed_number_of_queries(
     preferences.preferences_set(user=Watch.objects.first().user, choices={Category.SECTION: Frequency.IMMEDIATELY})
     from drafting.services.activity import record
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         record(expert, Activity.Verb.EDITED, data={"heading": "Goals", "version": 2, "summary": ""}, section=section)
     assert Notice.objects.filter(activity__verb="edited").count() == 25
     assert Mail.objects.count() == 1

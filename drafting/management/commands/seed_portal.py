@@ -5,9 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from drafting.models import Concept
+from drafting.models import Concept, Section
 from drafting.outline import CONCEPT_TITLE, STARTER_OUTLINE
-from drafting.services import section_create
+from drafting.services import section_create, section_edit
+from drafting.services.parallel import parallel_text_save
 from members.models import Expert, Organisation
 from members.roles import STAFF_GROUP, ensure_role_groups
 from members.services import expert_set_groups
@@ -25,6 +26,23 @@ KISI_NAMES = {
     "name_kk": "Қазақстан Республикасының Президенті жанындағы Қазақстан стратегиялық зерттеулер институты",
     "name_en": "Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan",
 }
+
+# The state language beside the drafting text (glossary terms): (Russian heading, Kazakh heading, Kazakh text).
+STARTER_TRANSLATIONS = [
+    (
+        "Цель и сфера действия Концепции",
+        "Тұжырымдаманың мақсаты мен қолданылу аясы",
+        "Осы Тұжырымдама этносаралық қатынастар саласындағы мемлекеттік саясаттың пайымын, қағидаттарын және "
+        "негізгі бағыттарын айқындайды. Жобаны Қазақстан Республикасы Президентінің тапсырмасы бойынша құрылған "
+        "Жұмыс тобы дайындайды; оның жұмысын Қазақстан Республикасының Президенті жанындағы Қазақстан "
+        "стратегиялық зерттеулер институты үйлестіреді.",
+    ),
+    (
+        "Цели и задачи",
+        "Мақсаттар мен міндеттер",
+        "*Бөлім дайындалуда: саясаттың мақсаты және оған қызмет ететін міндеттер.*",
+    ),
+]
 
 
 class Command(BaseCommand):
@@ -51,7 +69,27 @@ class Command(BaseCommand):
                 section_create(
                     concept=concept, heading=child_heading, body=child_body, parent=parent, user=None, starter=True
                 )
+        self._starter_translations(concept)
         self.stdout.write(f"Concept “{concept.title}” created with its starter outline.")
+
+    def _starter_translations(self, concept):
+        """Two sections in Kazakh, so `make run` shows every translation status: one current, one out of
+        date (its Russian text was refined after it was translated), the others missing."""
+        sections = {section.heading: section for section in Section.objects.filter(concept=concept)}
+        for heading, kazakh_heading, kazakh_body in STARTER_TRANSLATIONS:
+            section = sections[heading]
+            parallel_text_save(
+                section=section, language="kk", base_version=None, source_version=section.version,
+                heading=kazakh_heading, body=kazakh_body, user=None,
+            )  # fmt: skip
+        goals = sections["Цели и задачи"]
+        section_edit(
+            section=goals,
+            base_version=goals.version,
+            body="*Раздел готовится: цель политики, задачи, которые ей служат, и показатели их достижения.*",
+            user=None,
+            summary="Уточнение задач",
+        )
 
     def _demo_accounts(self):
         User = get_user_model()
