@@ -197,6 +197,11 @@ def revision_reason(kind: str, data: dict | None, reason: str | None) -> str:
 def _kind_sentence(kind: str, data: dict) -> str:
     K = RevisionKind
     if kind == K.CREATE:
+        if data.get("sha256"):  # drafting.services.imports: the first revision of an imported section
+            return gettext("Imported from %(file)s (sha256 %(sha)s…)") % {
+                "file": data.get("imported_from", ""),
+                "sha": data["sha256"][:12],
+            }
         if data.get("starter"):
             return gettext("Starter outline")
         if data.get("heading"):

@@ -69,6 +69,7 @@ def test_import_creates_sections_with_the_file_name_and_hash_on_each_first_revis
         assert first.change_kind == RevisionKind.CREATE
         assert first.change_data["imported_from"] == "draft.docx"
         assert first.change_data["sha256"] == sha
+        assert first.reason_display() == f"Imported from draft.docx (sha256 {sha[:12]}…)"
     assert KAZAKH in created[1].body and "<li>Первый пункт</li>" in created[1].body_html
     assert "<table>" in created[2].body_html
 
