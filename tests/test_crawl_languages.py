@@ -19,6 +19,8 @@ LANGUAGES = ["ru", "kk"]
 # Words that are the same in every language: formats, the portal's Latin-script brand names,
 # and the names of languages written in themselves in the switcher.
 ALLOWED = {"PDF", "DOCX", "HTML", "Markdown", "English", "KISI", "Concept", "Portal"}
+# The program and its file extension, written in Latin letters in Russian and Kazakh as "PDF" is.
+ALLOWED |= {"Word", "docx"}
 # Authenticator apps, named as their makers name them on the two-factor page.
 ALLOWED |= {"FreeOTP", "Aegis", "Google", "Microsoft", "Authenticator"}
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
