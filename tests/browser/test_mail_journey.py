@@ -21,7 +21,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_GOAL = "- Teach every child a third language."
 
 
-def run_worker() -> None:
+def run_worker(*pages: Page) -> None:
+    """Run the worker in this thread once the pages are quiet: on SQLite the live server's thread and
+    this one share one connection, which two threads must not use at the same moment."""
+    for page in pages:
+        page.wait_for_load_state("networkidle")
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
 
 
@@ -48,8 +52,10 @@ def test_watch_edit_digest_and_mention(
     expect(other_page.get_by_role("status")).to_contain_text("Saved")
 
     # 3. The next morning's digest tells the expert, with a link straight to the diff.
+    for quiet in (page, other_page):
+        quiet.wait_for_load_state("networkidle")
     assert digests_send(frequency=Frequency.DAILY, now=timezone.now() + timedelta(seconds=1)) == 1
-    run_worker()
+    run_worker(page, other_page)
     digest = next(m for m in mail.outbox if m.to == [demo_expert.email])
     assert "Goals" in digest.body and "A third language" in digest.body
     assert NEW_GOAL not in digest.body  # what changed and a link, never the text
@@ -72,7 +78,7 @@ def test_watch_edit_digest_and_mention(
     expect(mention).to_have_attribute("href", re.compile(r"/members/#expert-\d+$"))
 
     mail.outbox.clear()
-    run_worker()
+    run_worker(page, other_page)
     sent = [m for m in mail.outbox if m.to == [demo_coordinator.email]]
     assert len(sent) == 1
     assert "mentioned you" in sent[0].subject
