@@ -71,7 +71,7 @@ def build_portal_data(concept, expert, other_expert, coordinator):
     services.meeting_update(
         meeting=meeting, user=coordinator, attendees=[expert.expert, other_expert.expert], minutes="Протокол."
     )
-    services.proposal_merge(proposal=proposal, merged_by=coordinator)
+    services.proposal_merge(proposal=proposal, merged_by=coordinator, override_reason="Возражение снято на заседании.")
     return sections
 
 

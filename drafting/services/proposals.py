@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from drafting.models import Activity, ChangeReason, Concept, Position, Proposal, RevisionKind, Section
 from drafting.selectors import MergePlan, proposal_merge_plan, revision_text
@@ -317,9 +318,12 @@ def _check_objections(proposal: Proposal, override_reason: str) -> dict | None:
     if not reason and proposal.agreed_meeting_id is None:
         names = ", ".join(name for name, _reason in objections)
         raise ValidationError(
-            _(
+            ngettext(
+                "%(names)s objects to this proposal. To merge it anyway, confirm that you have read the "
+                "objection and give the reason for merging over it; it is recorded with the merge.",
                 "%(names)s object to this proposal. To merge it anyway, confirm that you have read the "
-                "objections and give the reason for merging over them; it is recorded with the merge."
+                "objections and give the reason for merging over them; it is recorded with the merge.",
+                len(objections),
             )
             % {"names": names},
             code="objections",

@@ -62,7 +62,7 @@ def test_coordinator_merges_over_an_objection_only_with_a_reason(
     expect(objections).to_contain_text("Айгерим Сейткали")
     expect(objections).to_contain_text("Теряется смысл.")
     page.get_by_role("button", name="Apply the merge").click()
-    expect(page.get_by_role("alert").first).to_contain_text("Айгерим Сейткали object to this proposal")
+    expect(page.get_by_role("alert").first).to_contain_text("Айгерим Сейткали objects to this proposal")
     assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.OPEN
 
     page.get_by_label("I have read the objections and merge the proposal anyway").check()
@@ -139,6 +139,6 @@ def test_search_merge_and_confirmation_pages_pass_axe(page: Page, live_server):
         found += audit(page, where)
     without_browser_validation(page)
     page.get_by_role("button", name="Apply the merge").click()
-    expect(page.get_by_role("alert").first).to_contain_text("object to this proposal")
+    expect(page.get_by_role("alert").first).to_contain_text("objects to this proposal")
     found += audit(page, "merge over an objection, refused")
     assert found == [], "\n".join(found)

@@ -57,7 +57,7 @@ def test_merge_over_an_objection_without_a_reason_is_refused_with_a_message(clie
     client.force_login(chair)
     response = _merge_post(client, proposal, text="Укрепление единства народа Казахстана, исправлено.")
     assert response.status_code == 400
-    assert "Марат Шибутов object to this proposal. To merge it anyway, confirm" in response.text
+    assert "Марат Шибутов objects to this proposal. To merge it anyway, confirm" in response.text
     # What the coordinator typed is still there.
     assert "Укрепление единства народа Казахстана, исправлено." in response.text
     assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.OPEN
@@ -109,7 +109,7 @@ def test_objection_arriving_while_the_merge_page_is_open_is_caught(coordinator_c
     services.position_record(proposal=proposal, expert=other_expert.expert, stance="object", reason="Нет.")
     response = coordinator_client.post(_merge_url(proposal), {"text": "Новый текст.", "planned_version": 1})
     assert response.status_code == 400
-    assert "Marat Other object to this proposal" in response.text
+    assert "Marat Other objects to this proposal" in response.text
     assert 'name="override_reason"' in response.text
 
 
@@ -117,7 +117,7 @@ def test_service_refuses_a_merge_over_objections_without_a_reason(discussion):
     from django.core.exceptions import ValidationError
 
     chair, proposal = discussion["people"]["coordinator"], discussion["objects"]["proposal"]
-    with pytest.raises(ValidationError, match="object to this proposal"):
+    with pytest.raises(ValidationError, match="objects? to this proposal"):
         services.proposal_merge(proposal=proposal, merged_by=chair, override_reason="   ")
     outcome = services.proposal_merge(proposal=proposal, merged_by=chair, override_reason="Решение группы")
     assert outcome.status == "merged"
