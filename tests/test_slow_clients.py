@@ -231,9 +231,22 @@ def test_contrast_idle_clients_straight_to_gunicorn(served):
 
 
 def _post_size(port: int, path: str, size: int) -> int:
+    """POST a Word-like upload of `size` bytes as a browser sends it (multipart), and return the status.
+
+    Multipart, so the portal reads the whole body before it answers (its CSRF check parses the form):
+    an answer given with the body half read would race nginx still sending it.
+    """
+    boundary = "kisi-slow-client-test"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="draft.docx"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    body = head + b"x" * size + f"\r\n--{boundary}--\r\n".encode()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request("POST", path, body=b"x" * size, headers={"Content-Type": "application/octet-stream"})
+        connection.request(
+            "POST", path, body=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
         return connection.getresponse().status
     finally:
         connection.close()
