@@ -42,3 +42,8 @@ def people_matching(query: str, *, limit: int = 8) -> list[dict]:
         .order_by("username")[:limit]
     )
     return [{"username": u.username, "name": u.expert.display_name} for u in users]
+
+
+def person(user_id: int):
+    """The account an unsubscribe link names, or None if it no longer exists (one query)."""
+    return get_user_model().objects.filter(pk=user_id).first()

@@ -1,7 +1,6 @@
 """Notices (read and unread), watches, mail settings, unsubscribe links and the @mention names."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -117,7 +116,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "notifications/unsubscribe_invalid.html", {"expired": True}, status=400)
     except signing.BadSignature:
         return render(request, "notifications/unsubscribe_invalid.html", {"expired": False}, status=400)
-    user = get_user_model().objects.filter(pk=user_id).first()
+    user = selectors.person(user_id)
     categories = [c for c in categories if c in Category.values]
     if user is None or not categories:
         return render(request, "notifications/unsubscribe_invalid.html", {"expired": False}, status=400)

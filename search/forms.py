@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from drafting.models import Section
+from drafting.selectors.sentences import person_name
 from search.models import SearchEntry
 from search.selectors import PERSON
 from search.text import search_terms
@@ -12,8 +13,7 @@ MAX_QUERY_CHARS = 200
 
 class AuthorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        expert = getattr(obj, "expert", None)
-        return expert.display_name if expert else obj.get_username()
+        return person_name(obj)
 
 
 class SearchForm(forms.Form):

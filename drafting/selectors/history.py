@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from drafting.markdown import render_markdown
 from drafting.models import Section
-from drafting.selectors.sentences import words_changed
+from drafting.selectors.sentences import person_name, words_changed
 from drafting.text import DiffChunk, diff_stats, render_inline_diff, render_side_by_side, word_diff
 
 
@@ -69,9 +69,7 @@ def revision_authors(section: Section, *, after: int) -> list[tuple[str, object]
     people: dict[object, tuple[str, object]] = {}
     for row in rows:
         user = row.history_user
-        expert = getattr(user, "expert", None) if user else None
-        name = expert.display_name if expert else (user.get_username() if user else "")
-        people[user.pk if user else None] = (name, row.history_date)
+        people[user.pk if user else None] = (person_name(user) if user else "", row.history_date)
     return list(people.values())
 
 

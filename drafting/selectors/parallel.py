@@ -29,9 +29,16 @@ def language_name(code: str) -> str:
 
 
 def concept_languages(concept: Concept) -> list[str]:
-    """The Concept's parallel languages that the portal knows (the admin stores them as a JSON list)."""
+    """The Concept's parallel languages, in its order: codes the portal knows, each once, never the drafting
+    language (the admin stores them as a JSON list, so anything may be there)."""
     languages = concept.parallel_languages if isinstance(concept.parallel_languages, list) else []
-    return [code for code in languages if code in Concept.Language.values and code != concept.drafting_language]
+    known = [code for code in languages if code in Concept.Language.values and code != concept.drafting_language]
+    return list(dict.fromkeys(known))
+
+
+def parallel_text(section: Section, language: str) -> ParallelText | None:
+    """The section's text in `language`, or None when nobody has written it yet (one query)."""
+    return ParallelText.objects.filter(section=section, language=language).first()
 
 
 def parallel_language(concept: Concept, code: str | None) -> str:
@@ -236,7 +243,7 @@ def _html_blocks(html: str) -> list[str]:
 
 def parallel_view(section: Section, language: str, source_html: str) -> dict:
     """What the section page needs to show its text side by side with `language` (one query)."""
-    text = ParallelText.objects.filter(section=section, language=language).first()
+    text = parallel_text(section, language)
     return {
         "parallel": language,
         "parallel_name": language_name(language),

@@ -11,19 +11,10 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 
 from drafting.models import Concept, Edition, EditionParallelText, ParallelText
+from drafting.selectors.parallel import concept_languages
 
 CURRENT, OUTDATED, MISSING = "current", "outdated", "missing"
 BILINGUAL = "bilingual"
-
-
-def concept_parallel_languages(concept: Concept) -> list[str]:
-    """The Concept's parallel languages, in its order: known codes only, never the drafting language."""
-    known = set(Concept.Language.values)
-    languages = []
-    for code in concept.parallel_languages or []:
-        if code in known and code != concept.drafting_language and code not in languages:
-            languages.append(code)
-    return languages
 
 
 @dataclass(frozen=True)
@@ -76,7 +67,7 @@ class ExportLanguages:
 def export_languages(concept: Concept, code: str | None) -> ExportLanguages | None:
     """The languages `code` asks for ("", the drafting language, a parallel language or "bilingual"),
     or None when the Concept has no such language (the view answers 404)."""
-    parallel = concept_parallel_languages(concept)
+    parallel = concept_languages(concept)
     if not code or code == concept.drafting_language:
         return ExportLanguages(concept.drafting_language, None)
     if code == BILINGUAL:
@@ -146,7 +137,7 @@ class ExportChoice:
 def export_choices(concept: Concept) -> list[ExportChoice]:
     """The drafting language, each parallel language, then both side by side (no query)."""
     labels = dict(Concept.Language.choices)
-    parallel = concept_parallel_languages(concept)
+    parallel = concept_languages(concept)
     choices = [ExportChoice(concept.drafting_language, labels[concept.drafting_language])]
     choices += [ExportChoice(code, labels[code]) for code in parallel]
     if parallel:

@@ -15,6 +15,7 @@ from drafting.models import (
     Section,
 )
 from drafting.selectors import concept_outline, flatten
+from drafting.selectors.parallel import concept_languages
 from drafting.services.activity import record
 from drafting.services.revisions import stamp
 
@@ -57,7 +58,7 @@ def edition_freeze(*, concept: Concept, name: str, note: str = "", user) -> Edit
 
 def _freeze_parallel_texts(edition: Edition, concept: Concept, sections: list[Section]) -> None:
     """One EditionParallelText per section and parallel language: two queries."""
-    languages = [code for code in concept.parallel_languages or [] if code != concept.drafting_language]
+    languages = concept_languages(concept)
     if not languages or not sections:
         return
     texts = {

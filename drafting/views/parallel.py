@@ -31,10 +31,6 @@ def _section_and_language(pk: int, language: str):
     return section, parallel_selectors.parallel_language(section.concept, language)
 
 
-def _parallel_text(section, language: str) -> ParallelText | None:
-    return ParallelText.objects.filter(section=section, language=language).first()
-
-
 def _missing(request: HttpRequest, section, language: str) -> HttpResponse:
     """History, compare and "who wrote this" of a translation not written yet: say so, and where to write it."""
     return render(request, "drafting/parallel_missing.html", _base_context(section, language) | {"text": None})
@@ -109,7 +105,7 @@ def parallel_edit(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     section, language = _section_and_language(pk, language)
     if request.method == "POST":
         require_perm(request.user, EDIT_PERM, _("Only members of the Working Group may edit translations."))
-    text = _parallel_text(section, language)
+    text = parallel_selectors.parallel_text(section, language)
     if request.method == "GET":
         return render(
             request, "drafting/parallel_edit.html", _editor_context(section, language, text, _edit_form(text, section))
@@ -205,7 +201,7 @@ def parallel_confirm(request: HttpRequest, pk: int, language: str) -> HttpRespon
 @require_safe
 def parallel_history(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     section, language = _section_and_language(pk, language)
-    text = _parallel_text(section, language)
+    text = parallel_selectors.parallel_text(section, language)
     if text is None:
         return _missing(request, section, language)
     text.section = section
@@ -218,7 +214,7 @@ def parallel_history(request: HttpRequest, pk: int, language: str) -> HttpRespon
 @require_safe
 def parallel_compare(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     section, language = _section_and_language(pk, language)
-    text = _parallel_text(section, language)
+    text = parallel_selectors.parallel_text(section, language)
     if text is None:
         return _missing(request, section, language)
     text.section = section
@@ -243,7 +239,7 @@ def parallel_compare(request: HttpRequest, pk: int, language: str) -> HttpRespon
 @require_safe
 def parallel_attribution(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     section, language = _section_and_language(pk, language)
-    text = _parallel_text(section, language)
+    text = parallel_selectors.parallel_text(section, language)
     if text is None:
         return _missing(request, section, language)
     text.section = section

@@ -16,6 +16,7 @@ from datetime import UTC
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -272,7 +273,10 @@ def _add_comment(document, thread):
     author = person_name(thread.author)
     comment = document.comments.add_comment(text=thread.body, author=author, initials=_initials(author))
     for reply in thread.replies.all():
-        comment.add_paragraph(f"{person_name(reply.author)}: {reply.body}")
+        comment.add_paragraph(
+            pgettext("a reply in a Word comment", "%(name)s: %(reply)s")
+            % {"name": person_name(reply.author), "reply": reply.body}
+        )
     return comment
 
 
