@@ -20,7 +20,7 @@
     textarea.insertAdjacentElement("afterend", list);
     textarea.setAttribute("aria-autocomplete", "list");
     textarea.setAttribute("aria-controls", list.id);
-    var people = [], active = -1, pending = null;
+    var people = [], active = -1, pending = null, waiting = null;
 
     function wordAtCaret() {
       var before = textarea.value.slice(0, textarea.selectionStart);
@@ -72,7 +72,7 @@
       highlight(0);
     }
 
-    textarea.addEventListener("input", function () {
+    function lookUp() {
       var word = wordAtCaret();
       if (!word) return close();
       if (pending) pending.abort();
@@ -82,9 +82,20 @@
         headers: { Accept: "application/json" },
         signal: pending.signal,
       })
-        .then(function (response) { return response.ok ? response.json() : { people: [] }; })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
         .then(function (data) { show(data.people || []); })
-        .catch(function () {});
+        .catch(function () {});  // a failed look-up keeps the list as it was; typing goes on
+    }
+
+    // One look-up once typing pauses, not one per key: fewer requests, and no list flickering
+    // through the names of every prefix.
+    textarea.addEventListener("input", function () {
+      clearTimeout(waiting);
+      if (!wordAtCaret()) return close();
+      waiting = setTimeout(lookUp, 150);
     });
 
     textarea.addEventListener("keydown", function (event) {
