@@ -1,4 +1,4 @@
-"""Time the word diff and the three-way merge of drafting/text.py on a section of about 100 KB.
+"""Time the word diff and the three-way merge of drafting/text/ on a section of about 100 KB.
 
 Run from the repository root: ``python bench/bench_text.py``. The text is Russian prose with some
 Kazakh words, built deterministically, so runs are comparable. For each operation it prints the

@@ -8,13 +8,12 @@ says so in a comment). Rejecting every change gives the current text, accepting 
 the proposed one: the read-back (docx_readback.py) does exactly that.
 """
 
-import difflib
 from dataclasses import dataclass
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from drafting.text import tokenize
+from drafting.text import changed_opcodes, tokenize
 from drafting.word.blocks import Block, markdown_to_blocks
 
 PARAGRAPH_STYLES = {
@@ -109,24 +108,6 @@ def tracked_pieces(current: str, proposals: list[tuple[Stamp, str]]) -> tuple[li
         pieces.append(Piece("delete", item, deleted[i], i) if i in deleted else Piece("equal", item, None, i))
     pieces += inserts.get(len(old), [])
     return pieces, left_out
-
-
-def changed_opcodes(old: list[Item], new: list[Item]) -> list[tuple[str, int, int, int, int]]:
-    """difflib's opcodes other than "equal", on the stretch between the shared start and end only
-    (a proposal usually changes a few words of a long section; difflib is quadratic)."""
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end = 0
-    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
-        end += 1
-    matcher = difflib.SequenceMatcher(None, old[start : len(old) - end], new[start : len(new) - end], autojunk=False)
-    return [
-        (op, i1 + start, i2 + start, j1 + start, j2 + start)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-        if op != "equal"
-    ]
 
 
 def current_text(pieces: list[Piece]) -> str:

@@ -1,4 +1,4 @@
-"""Behaviour of drafting/text.py: tokens, word diffs, three-way merge, attribution and quote anchors."""
+"""Behaviour of drafting/text/: tokens, word diffs, three-way merge, attribution and quote anchors."""
 
 import time
 from itertools import pairwise
@@ -12,6 +12,7 @@ from drafting.text import (
     DiffChunk,
     attribute_paragraphs,
     attribute_step,
+    changed_opcodes,
     changed_spans,
     diff_stats,
     locate_anchor,
@@ -456,3 +457,20 @@ def test_duplicate_quotes_are_told_apart_by_prefix_and_suffix():
 
 def test_blank_anchor_is_lost():
     assert locate_anchor(SECTION, Anchor(" ", "", "")) == AnchorMatch("lost", -1, -1)
+
+
+@given(prose, prose)
+def test_changed_opcodes_turn_the_old_tokens_into_the_new(old, new):
+    before, after = tokenize(old), tokenize(new)
+    rebuilt, at = [], 0
+    for op, i1, i2, j1, j2 in changed_opcodes(before, after):
+        assert op in {"replace", "delete", "insert"} and at <= i1
+        rebuilt += before[at:i1] + after[j1:j2]
+        at = i2
+    assert rebuilt + before[at:] == after
+
+
+def test_changed_opcodes_of_a_long_rewritten_text_leave_unmatched_stretches_whole():
+    old = tokenize(" ".join(["бір екі үш"] * 3000))
+    new = tokenize(" ".join(["один два три"] * 3000))
+    assert changed_opcodes(old, new) == [("replace", 0, len(old), 0, len(new))]
