@@ -7,9 +7,12 @@ every journey.
 """
 
 import re
+import threading
 from dataclasses import dataclass
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import BrowserContext, Page, expect
 
 from drafting.models import Concept, Section
@@ -17,6 +20,39 @@ from members.models import Expert
 from tests.factories import PASSWORD, ConceptFactory, ExpertFactory, StaffFactory, make_section
 
 DEFAULT_TIMEOUT_MS = 10_000
+
+
+class OneRequestAtATimeOnSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when the test database is SQLite's.
+
+    On SQLite the test database lives in memory with a shared cache, and each request thread
+    opens its own connection to it. Shared-cache connections lock whole tables and do not wait
+    for each other: two requests at once (a page and a look-up it fires, or two people's pages)
+    can fail with "database table is locked", which the portal answers as a database hiccup.
+    PostgreSQL waits for its locks, so there the server stays concurrent. The response is read
+    whole inside the lock, so a streamed export is serialised too.
+    """
+
+    def set_app(self, application):
+        from django.db import connection
+
+        if connection.vendor != "sqlite":
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSQLite
 
 # The text of "1.1. Purpose": three sentences in one paragraph, so two people can change
 # different sentences (a clean word-by-word merge) or the same one (a conflict).
