@@ -124,7 +124,7 @@ class Expert(models.Model):
 
 
 class AccountSettings(models.Model):
-    """One person's settings for their account: today the language of their pages (later notifications).
+    """One person's settings for their account: the language of their pages, and whether paragraph numbers show.
 
     Every account may have one; a missing row means the defaults. It belongs to the account, not
     to the Working Group seat, so staff accounts have settings too.
@@ -137,6 +137,7 @@ class AccountSettings(models.Model):
         verbose_name=_("user"),
     )
     language = models.CharField(_("language"), max_length=8, choices=language_choices, blank=True)
+    paragraph_numbers = models.BooleanField(_("paragraph numbers in the text"), default=True)
 
     history = HistoricalRecords()
 

@@ -234,3 +234,28 @@ def account_language_set(*, user, language: str) -> AccountSettings:
     account_settings._change_reason = f"Language set to {language}"
     account_settings.save()
     return account_settings
+
+
+def paragraph_numbers_shown(user) -> bool:
+    """Whether the person reads with paragraph numbers ("3.2 ¶4"): on unless they switched them off."""
+    try:
+        return user.account_settings.paragraph_numbers
+    except (AttributeError, ObjectDoesNotExist):
+        return True
+
+
+@transaction.atomic
+def account_paragraph_numbers_set(*, user, shown: bool) -> AccountSettings:
+    """Remember on the account whether paragraph numbers show, on every page and in any browser.
+
+    Saving the same choice again writes nothing (no history row).
+    """
+    account_settings = AccountSettings.objects.select_for_update().filter(user=user).first()
+    if account_settings is None:
+        account_settings = AccountSettings(user=user)
+    elif account_settings.paragraph_numbers == shown:
+        return account_settings
+    account_settings.paragraph_numbers = shown
+    account_settings._change_reason = "Paragraph numbers shown" if shown else "Paragraph numbers hidden"
+    account_settings.save()
+    return account_settings

@@ -7,11 +7,22 @@ from drafting.forms import QUOTE_MAX_CHARS, QuotedCommentForm, SuggestionForm
 from drafting.models import Section
 from drafting.selectors.reading import ReadingFilters, section_reading
 from members.models import Expert
+from members.services import account_paragraph_numbers_set, paragraph_numbers_shown
 
 
 def paragraph_numbers_on(request: HttpRequest) -> bool:
-    """Paragraph numbers are shown unless the reader switched them off (``?numbers=off``, no JS needed)."""
-    return request.GET.get("numbers") != "off"
+    """Paragraph numbers show unless the reader switched them off, and the switch is remembered.
+
+    ``?numbers=off`` or ``?numbers=on`` (plain links, no JS needed) saves the choice on the
+    person's account; without it, the saved choice holds, on every section and the document.
+    """
+    choice = request.GET.get("numbers")
+    if choice in ("on", "off") and request.user.is_authenticated:
+        shown = choice == "on"
+        if shown != paragraph_numbers_shown(request.user):
+            request.user.account_settings = account_paragraph_numbers_set(user=request.user, shown=shown)
+        return shown
+    return paragraph_numbers_shown(request.user)
 
 
 def section_page_context(

@@ -349,6 +349,37 @@ def test_section_page_paragraphs_have_ids_and_numbers_that_can_be_hidden(expert_
 
 
 @pytest.mark.django_db
+def test_hidden_paragraph_numbers_stay_hidden_on_every_page_until_shown_again(
+    expert_client, concept, section, expert, django_assert_max_num_queries
+):
+    document = reverse("drafting:concept-document", args=[concept.pk])
+    assert "numbers-off" in expert_client.get(section.get_absolute_url(), {"numbers": "off"}).text
+    expert.refresh_from_db()
+    assert expert.account_settings.paragraph_numbers is False
+    assert expert.account_settings.history.latest().history_change_reason == "Paragraph numbers hidden"
+
+    # Remembered on the account: the document and the section, with no parameter, at no extra query.
+    expert_client.get(document)
+    with django_assert_max_num_queries(9):
+        assert 'class="reading-document numbers-off"' in expert_client.get(document).text
+    assert "numbers-off" in expert_client.get(section.get_absolute_url()).text
+
+    history_rows = expert.account_settings.history.count()
+    expert_client.get(document, {"numbers": "off"})  # the same choice again writes nothing
+    assert expert.account_settings.history.count() == history_rows
+
+    assert "numbers-off" not in expert_client.get(document, {"numbers": "on"}).text
+    assert "numbers-off" not in expert_client.get(section.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_an_unknown_paragraph_numbers_value_changes_nothing(expert_client, section, expert):
+    page = expert_client.get(section.get_absolute_url(), {"numbers": "sideways"})
+    assert page.status_code == 200 and "numbers-off" not in page.text
+    assert not hasattr(expert, "account_settings") or expert.account_settings.paragraph_numbers
+
+
+@pytest.mark.django_db
 def test_proposal_discussion_can_quote_the_proposals_text(expert_client, section, expert):
     proposal = services.proposal_create_amendment(
         section=section, author=expert, title="t", text="Новый текст раздела.", rationale="r", base_version=1
