@@ -56,10 +56,12 @@ run: venv messages
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser here);
-# the PDF export needs Pango for WeasyPrint; the slow-client test runs nginx in front of gunicorn.
+# the PDF export needs Pango for WeasyPrint; the slow-client test runs nginx in front of gunicorn;
+# LibreOffice Writer (headless) opens the exported Word files as a reviewer's office would.
 browser:
 	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
 	command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	for pkg in libpango-1.0-0 libpangoft2-1.0-0; do \
 		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
