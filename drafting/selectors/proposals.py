@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from drafting.models import Concept, Position, Proposal, Section
 from drafting.selectors.history import compare_texts, revision_text
 from drafting.selectors.outline import concept_outline, flatten
-from drafting.text import MergeResult, changed_spans, merge_three_way, overlapping_pairs
+from drafting.text import DiffChunk, MergeResult, changed_spans, merge_three_way, overlapping_pairs
 from members.models import Expert
 
 
@@ -31,19 +31,21 @@ class ProposalComparison:
     inline_html: SafeString
     outdated: bool
     current_inline_html: SafeString | None
+    # The diff behind was/proposed: where the proposed text's changes are, for highlighting in it.
+    chunks: tuple[DiffChunk, ...] = ()
 
 
 def proposal_comparison(proposal: Proposal) -> ProposalComparison:
     if proposal.kind == Proposal.Kind.NEW_SECTION:
         texts = compare_texts("", proposal.text)
-        return ProposalComparison(texts.old_html, texts.new_html, texts.inline_html, False, None)
+        return ProposalComparison(texts.old_html, texts.new_html, texts.inline_html, False, None, tuple(texts.chunks))
     section = proposal.section
     stale = section.version != proposal.base_version
     base_text = revision_text(section, proposal.base_version) if stale else section.body
     texts = compare_texts(base_text, proposal.text)
     outdated = proposal.is_open and section.version != proposal.base_version and section.body != base_text
     current = compare_texts(section.body, proposal.text).inline_html if outdated else None
-    return ProposalComparison(texts.old_html, texts.new_html, texts.inline_html, outdated, current)
+    return ProposalComparison(texts.old_html, texts.new_html, texts.inline_html, outdated, current, tuple(texts.chunks))
 
 
 def proposal_list(concept: Concept):

@@ -1,5 +1,6 @@
-"""Reading a section with its discussion in the text: highlighted passages, the thread panel, suggestions."""
+"""Reading a section or a proposal with its discussion in the text: highlighted passages, threads, suggestions."""
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from drafting.highlights import COLOURS, Highlight, annotate, plain_text
 from drafting.models import Comment, Proposal, Section
 from drafting.selectors.comments import ThreadNode, comment_threads
 from drafting.selectors.history import revisions
+from drafting.selectors.proposals import ProposalComparison
 from drafting.text import Anchor, DiffChunk, changed_spans, locate_anchor, render_inline_diff, word_diff
 from members.models import Expert
 
@@ -211,3 +213,81 @@ def compact_diff(chunks: list[DiffChunk], context_words: int = DIFF_CONTEXT_WORD
             text = f"{head} … {tail}"
         out.append(DiffChunk("equal", text))
     return out
+
+
+@dataclass(frozen=True)
+class ProposalReading:
+    """The proposed wording (its changes marked) with the passages its open threads quote highlighted."""
+
+    html: SafeString
+    numbers: dict[int, int] = field(default_factory=dict)  # thread (first comment) -> its mark's number
+
+
+def proposal_reading(comparison: ProposalComparison, threads: list[ThreadNode], *, text: str) -> ProposalReading:
+    """Highlight, in the "Proposed" column, the passages that open threads on the proposal quote.
+
+    No queries: the threads are already anchored in the proposal's ``text`` (see comment_threads),
+    and the column is that text with its inserted words wrapped in ``<ins>`` and a screen-reader
+    label ("added: ") before each. Offsets in ``text`` are shifted past those labels; if the column
+    is not exactly that (nothing to shift by), it is shown without marks rather than marked wrongly.
+    A passage that changed or is gone is not marked: its thread shows the original quote.
+    """
+    html = comparison.proposed_html
+    placed = sorted(
+        (node.anchor.start, node.anchor.end, node.comment.pk)
+        for node in threads
+        if node.comment.quote
+        and not node.comment.is_resolved
+        and node.anchor is not None
+        and node.anchor.found
+        and not node.anchor.outdated
+    )
+    to_shown = _shown_offsets(comparison.chunks, text, plain_text(html)) if placed else None
+    if to_shown is None:
+        return ProposalReading(html)
+    highlights, numbers = [], {}
+    for number, (start, end, pk) in enumerate(placed, start=1):
+        numbers[pk] = number
+        highlights.append(
+            Highlight(
+                to_shown(start),
+                to_shown(end - 1) + 1,
+                key=pk,
+                href=f"#comment-{pk}",
+                label=str(number),
+                title=gettext("Comment thread %(number)s") % {"number": number},
+                colour=number - 1,
+            )
+        )
+    # highlights.annotate escapes every text and adds only its own elements.
+    return ProposalReading(mark_safe(annotate(html, highlights=highlights)), numbers)
+
+
+def _shown_offsets(chunks, text: str, shown: str):
+    """A function from offsets in ``text`` to offsets in ``shown``: the same text with a label before
+    each inserted chunk. None when ``shown`` is not that (then nothing is highlighted)."""
+    starts, pos = [], 0
+    for chunk in chunks:
+        if chunk.op == "delete":
+            continue
+        if chunk.op == "insert":
+            starts.append(pos)
+        pos += len(chunk.text)
+    extra = len(shown) - len(text)
+    if pos != len(text) or extra < 0 or (extra and not starts) or (starts and extra % len(starts)):
+        return None
+    label = extra // len(starts) if starts else 0
+
+    pieces, previous = [], 0
+    for k, start in enumerate(starts):
+        at = start + label * k
+        pieces.append(shown[previous:at])
+        previous = at + label
+    pieces.append(shown[previous:])
+    if "".join(pieces) != text:
+        return None
+
+    def to_shown(offset: int) -> int:
+        return offset + label * bisect_right(starts, offset)
+
+    return to_shown

@@ -20,6 +20,7 @@ from drafting.forms import (
 )
 from drafting.models import Proposal
 from drafting.selectors.history import revision_authors
+from drafting.selectors.reading import proposal_reading
 from drafting.views.access import (
     expert_of,
     get_concept,
@@ -95,15 +96,22 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def proposal_page_context(request, proposal, **extra):
-    """Everything the proposal page shows; `extra` carries a bound form back with its errors."""
+    """Everything the proposal page shows; `extra` carries a bound form back with its errors.
+
+    The proposed wording is shown with the passages its discussion quotes highlighted, each mark
+    a link to its comment; selecting words in it fills the comment form's quote (static/js/reading.js).
+    """
     expert = getattr(request.user, "expert", None)
     consensus = selectors.proposal_consensus(proposal)
     mine = next((p for b in consensus.blocs for p in b.positions if expert and p.expert_id == expert.pk), None)
+    comparison = selectors.proposal_comparison(proposal)
+    threads = selectors.comment_threads(proposal=proposal)
     return {
         "proposal": proposal,
-        "comparison": selectors.proposal_comparison(proposal),
+        "comparison": comparison,
+        "reading": proposal_reading(comparison, threads, text=proposal.text),
         "consensus": consensus,
-        "threads": selectors.comment_threads(proposal=proposal),
+        "threads": threads,
         "agenda_items": selectors.proposal_agenda_items(proposal),
         "my_position": mine,
         "position_form": extra.pop("position_form", None)

@@ -1,6 +1,11 @@
 // Discussion in the text: the side-by-side thread panel, marks <-> cards, and a toolbar that turns a
 // selected passage into a comment or a suggestion. The pages work without it (marks are links to
 // the cards, the panel is a list below the text, the forms take a pasted quote). No inline code.
+// The page marks its parts with data-attributes: [data-reading] around them, the quotable text as
+// .prose[data-section] (a section, data-version its revision, data-url its page when the forms are
+// elsewhere) or [data-quotable] (a proposal's proposed text), [data-selection-toolbar] with one
+// button[data-reading-action] per thing this person may do, [data-reading-message] with the
+// messages, [data-reading-quote] the button that works on the current selection (keyboard, touch).
 (function () {
   "use strict";
   var root = document.querySelector("[data-reading]");
@@ -9,6 +14,7 @@
   if (toolbar && !toolbar.querySelector("button")) toolbar = null; // nothing this person may do with a passage
   var message = document.querySelector("[data-reading-message]");
   var MAX_QUOTE = 2000, CONTEXT = 32;
+  var QUOTABLE = ".prose[data-section], [data-quotable]";
   var captured = null;
 
   root.classList.add("reading--js");
@@ -39,14 +45,15 @@
 
   function proseOf(node) {
     var element = node && (node.nodeType === 1 ? node : node.parentElement);
-    return element ? element.closest(".prose[data-section]") : null;
+    return element ? element.closest(QUOTABLE) : null;
   }
 
-  // The text of a range as the server sees it: without the paragraph numbers and thread links we add.
+  // The text of a range as the server sees it: without the paragraph numbers and thread links we add,
+  // nor the "added:" labels a diff gives screen readers.
   function textOf(range) {
     var holder = document.createElement("div");
     holder.appendChild(range.cloneContents());
-    holder.querySelectorAll(".para-ref, .mark-ref").forEach(function (el) { el.remove(); });
+    holder.querySelectorAll(".para-ref, .mark-ref, .visually-hidden").forEach(function (el) { el.remove(); });
     return holder.textContent;
   }
 
@@ -55,7 +62,7 @@
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
     var range = selection.getRangeAt(0);
     var start = proseOf(range.startContainer), end = proseOf(range.endContainer);
-    var touched = Array.prototype.filter.call(document.querySelectorAll(".prose[data-section]"), function (prose) {
+    var touched = Array.prototype.filter.call(document.querySelectorAll(QUOTABLE), function (prose) {
       return range.intersectsNode(prose);
     });
     if (!touched.length) return null;
@@ -127,14 +134,14 @@
       if (!form) return; // a retired section takes no comments or suggestions
       if (action === "comment") {
         setValue("id_quote", captured.text);
-        setValue("id_quote_version", prose.dataset.version);
+        setValue("id_quote_version", prose.dataset.version || "");
         focusField(form, "id_body");
       } else {
         form.open = true;
         setValue("id_suggest-quote", captured.text);
         setValue("id_suggest-prefix", captured.prefix);
         setValue("id_suggest-suffix", captured.suffix);
-        setValue("id_suggest-base_version", prose.dataset.version);
+        setValue("id_suggest-base_version", prose.dataset.version || "");
         setValue("id_suggest-replacement", captured.text);
         focusField(form, "id_suggest-replacement");
       }
@@ -186,7 +193,9 @@
     }
     var mark = event.target.closest("mark.anchor-mark[data-threads]");
     if (mark && window.getSelection().isCollapsed) {
-      openCard(mark.dataset.threads.split(" ")[0]);
+      var id = mark.dataset.threads.split(" ")[0];
+      // Without a thread panel (the proposal page), the comment is in the discussion below.
+      if (!openCard(id) && document.getElementById("comment-" + id)) window.location.hash = "comment-" + id;
       return;
     }
     var card = event.target.closest(".thread-card[data-thread]");
