@@ -1,10 +1,14 @@
 """Reads for the notification pages, each a fixed number of queries."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from drafting.models import Notice
-from notifications.models import Watch
+from drafting.models import Concept, Notice
+from drafting.selectors.parallel import concept_languages, language_name
+from notifications.models import TranslationWatch, Watch
 
 
 def notice_list(user, *, limit: int = 100) -> list[Notice]:
@@ -23,6 +27,33 @@ def watch_list(user) -> list[Watch]:
         .select_related("concept", "section", "proposal", "meeting")
         .order_by("-created_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class WatchedTranslation:
+    """A Concept's text in one parallel language that the person watches; `available` is False once the
+    Concept no longer has that language (the watch can still be stopped, its page no longer opens)."""
+
+    concept: Concept
+    language: str
+    language_name: str
+    available: bool
+    created_at: datetime
+
+
+def translation_watch_list(user) -> list[WatchedTranslation]:
+    """The translations the person watches, newest first (one query)."""
+    rows = TranslationWatch.objects.filter(user=user).select_related("concept").order_by("-created_at", "-pk")
+    return [
+        WatchedTranslation(
+            row.concept,
+            row.language,
+            language_name(row.language),
+            row.language in concept_languages(row.concept),
+            row.created_at,
+        )
+        for row in rows
+    ]
 
 
 def people_matching(query: str, *, limit: int = 8) -> list[dict]:

@@ -82,7 +82,14 @@ def unwatch(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def watching(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/watch_list.html", {"watches": selectors.watch_list(request.user)})
+    return render(
+        request,
+        "notifications/watch_list.html",
+        {
+            "watches": selectors.watch_list(request.user),
+            "translation_watches": selectors.translation_watch_list(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

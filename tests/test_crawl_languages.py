@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from drafting import services
+from drafting.services.parallel import parallel_text_save
 from notifications.categories import Category
 from notifications.services.tokens import unsubscribe_token
 from tests.factories import make_discussion, make_parallel_text
@@ -97,6 +98,10 @@ def portal(db, concept):
     section = world["objects"]["section"]
     section.refresh_from_db()
     make_parallel_text(section, "Халық бірлігін нығайту.", user=world["people"]["expert"])
+    parallel_text_save(  # a second revision, so the page restoring the first one opens
+        section=section, language="kk", base_version=1, source_version=section.version, heading="Бөлім",
+        body="Халықтың бірлігін нығайту.", user=world["people"]["expert"],
+    )  # fmt: skip
     services.section_edit(
         section=section, base_version=section.version, body=section.body + "\n\nЕщё одно предложение.",
         user=world["people"]["coordinator"], summary="Дополнение",
@@ -127,6 +132,7 @@ ARGUMENTS = {
 # Routes whose address url_for builds by hand (a revision, a query, a token).
 PARALLEL_PAGES = {"translation", "parallel-edit", "parallel-history", "parallel-compare", "parallel-attribution"}
 SPECIAL = {"drafting:section-revision", "drafting:section-revert", "search:search", "notifications:unsubscribe"}
+SPECIAL |= {"drafting:parallel-revert"}
 
 
 def url_for(name: str, objects: dict) -> str:
@@ -134,6 +140,8 @@ def url_for(name: str, objects: dict) -> str:
         return reverse(name, args=[objects["section"].pk, 1])
     if name == "drafting:section-revert":  # the confirmation page, with the revision's word diff
         return reverse(name, args=[objects["section"].pk]) + "?version=1"
+    if name == "drafting:parallel-revert":  # the confirmation page, restoring the Kazakh text's revision 1
+        return reverse(name, args=[objects["section"].pk, "kk"]) + "?version=1"
     if name.split(":")[1] in PARALLEL_PAGES:  # the Kazakh text: of the Concept, or of a section
         target = objects["concept"] if name == "drafting:translation" else objects["section"]
         return reverse(name, args=[target.pk, "kk"])

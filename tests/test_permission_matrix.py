@@ -126,6 +126,7 @@ MATRIX = {
     "drafting:parallel-history":          (SIGNED_IN,      WRONG_METHOD),
     "drafting:parallel-compare":          (SIGNED_IN,      WRONG_METHOD),
     "drafting:parallel-attribution":      (SIGNED_IN,      WRONG_METHOD),
+    "drafting:parallel-revert":           (MEMBERS,        MEMBERS),  # GET: the confirmation page
     # Search
     "search:search":                      (SIGNED_IN,      WRONG_METHOD),
     # Notices, watches and mail
@@ -168,7 +169,7 @@ NAMESPACES = ("drafting", "members", "notifications", "search")
 # Routes that name an upload by its sha256: a made-up one, which is nobody's.
 PARALLEL_ROUTES = {
     "translation", "translation-watch", "parallel-edit", "parallel-confirm", "parallel-history", "parallel-compare",
-    "parallel-attribution",
+    "parallel-attribution", "parallel-revert",
 }  # fmt: skip
 UPLOAD_ROUTES = {"word-import-preview", "word-import-file", "word-proposals-review"}
 

@@ -1,4 +1,4 @@
-"""A section's text in a parallel language, and confirming it is still accurate."""
+"""A section's text in a parallel language, confirming it is still accurate, and restoring an earlier revision."""
 
 from django import forms
 from django.conf import settings
@@ -49,3 +49,33 @@ class ParallelConfirmForm(forms.Form):
             "invalid": _("The form lost the revision you checked. Open the page again and check it."),
         }
     )
+
+
+LOST_REVERT_BASE = _(
+    "The form lost the revision of the translation you saw. Nothing was restored and your reason is kept below; "
+    "check what restoring changes now, then restore again."
+)
+
+
+class ParallelRevertForm(forms.Form):
+    """Restoring an earlier revision of a parallel text: which one, from which revision seen, and why."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # The revision of the translation whose diff the confirmation page showed.
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        required=False,
+        error_messages={"invalid": LOST_REVERT_BASE, "min_value": LOST_REVERT_BASE},
+    )
+    reason = forms.CharField(
+        label=_("Why restore this revision?"),
+        max_length=settings.SUMMARY_MAX_CHARS,
+        error_messages={"required": _("Say why you restore this revision: the history shows it to everyone.")},
+    )
+
+    def clean_base_version(self):
+        base = self.cleaned_data.get("base_version")
+        if base is None:
+            raise forms.ValidationError(LOST_REVERT_BASE)
+        return base

@@ -41,6 +41,15 @@ def parallel_text(section: Section, language: str) -> ParallelText | None:
     return ParallelText.objects.filter(section=section, language=language).first()
 
 
+def parallel_revision(text: ParallelText, version: int):
+    """The history row of revision `version` of a parallel text, with its author, or None (one query).
+
+    A "still accurate" check adds a row with the same revision number; the latest row of the
+    revision is taken, as it holds the section revision that text was last known to translate.
+    """
+    return text.history.filter(version=version).select_related("history_user__expert").order_by("-history_id").first()
+
+
 def parallel_language(concept: Concept, code: str | None) -> str:
     """`code` if it is one of the Concept's parallel languages; 404 otherwise (a forged or removed language)."""
     if code not in concept_languages(concept):

@@ -1,4 +1,4 @@
-"""A section's parallel texts (Kazakh beside Russian): save from a base revision, and "Still accurate".
+"""A section's parallel texts (Kazakh beside Russian): save from a base revision, "Still accurate", restore.
 
 A parallel text follows the same no-lost-words rules as the drafting text: a save carries the
 parallel text's own revision it started from (`base_version`), a stale save is merged word by word,
@@ -211,7 +211,68 @@ def parallel_text_confirm(*, section: Section, language: str, source_version: in
     return text
 
 
-def _record(user, verb: str, text: ParallelText) -> None:
+@transaction.atomic
+def parallel_text_revert(
+    *, section: Section, language: str, version: int, base_version: int | None = None, reason: str, user
+) -> ParallelText:
+    """Restore the heading and text of the parallel text's earlier revision `version` as a new revision.
+
+    Nothing is deleted: the restored words, byte for byte, become the revision after the current
+    one, with `reason` (the person's own words) and the revision restored (`to_version`) on its
+    history row. `base_version` is the revision the person saw when they confirmed: if the text
+    has changed since, nothing is restored, since they agreed to a diff that is no longer true.
+
+    The restored text represents the drafting revision it was made against: `source_version`
+    becomes the one that revision last carried (a later "still accurate" of the same text counts),
+    so the text shows as out of date if the drafting text has moved on since. Restoring a revision
+    whose words equal the current ones is refused rather than recorded as a change of nothing.
+    """
+    locked_section = lock_section(section)
+    check_language(section.concept, language)
+    if locked_section.is_retired:
+        raise ValidationError(_("This section has been retired; its translation can no longer be edited."))
+    text = _lock_text(locked_section, language)
+    if text is None:
+        raise ValidationError(_("There is no translation of this section yet: write one first."))
+    text.section = locked_section
+    if base_version is not None and base_version != text.version:
+        raise ValidationError(
+            _(
+                "The translation has changed since you opened this page: it is now at revision %(current)s, and "
+                "you saw revision %(base)s. Nothing was restored. Check what restoring changes now, then restore "
+                "again."
+            )
+            % {"current": text.version, "base": base_version},
+            code="stale",
+        )
+    row = (
+        text.history.filter(version=version)
+        .order_by("-history_id")
+        .values_list("heading", "body", "source_version")
+        .first()
+    )
+    if row is None or version >= text.version:
+        raise ValidationError(
+            _("This translation has no earlier revision %(version)s to restore.") % {"version": version}
+        )
+    heading, body, source_version = row
+    if heading == text.heading and body == text.body:
+        raise ValidationError(
+            _(
+                "Revision %(version)s has the same heading and text as the current revision, so there is nothing "
+                "to restore."
+            )
+            % {"version": version}
+        )
+    text.heading, text.body, text.source_version = heading, body, source_version
+    _save(text, user=user, kind=RevisionKind.REVERT, reason=reason, data={"to_version": version})
+    index_parallel_text(text)
+    # No verb of its own yet: a restore is recorded as an update of the translation, saying what it restored.
+    _record(user, Activity.Verb.TRANSLATED, text, to_version=version)
+    return text
+
+
+def _record(user, verb: str, text: ParallelText, **extra) -> None:
     if user is None:  # the starter texts of seed_portal
         return
     record(
@@ -222,6 +283,7 @@ def _record(user, verb: str, text: ParallelText) -> None:
             "language": text.language,
             "version": text.version,
             "source_version": text.source_version,
+            **extra,
         },
         section=text.section,
     )

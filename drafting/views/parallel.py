@@ -1,4 +1,4 @@
-"""Parallel texts: the translation page of a Concept, the translator's page of a section, and their history.
+"""Parallel texts: the translation page of a Concept, the translator's page of a section, its history and restore.
 
 Everyone signed in reads; whoever may edit section text may edit a parallel text. A language the
 Concept does not have is a 404, like a section that does not exist.
@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from drafting import selectors
-from drafting.forms import ParallelConfirmForm, ParallelTextForm
+from drafting.forms import ParallelConfirmForm, ParallelTextForm, RevertForm
+from drafting.forms.parallel import LOST_REVERT_BASE, ParallelRevertForm
 from drafting.markdown import MarkdownTooComplex
 from drafting.models import ParallelText
 from drafting.selectors import parallel as parallel_selectors
@@ -69,13 +71,19 @@ def translation_overview(request: HttpRequest, pk: int, language: str) -> HttpRe
 def translation_watch(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     """Start or stop hearing when a drafting change makes this language's text of a section out of date."""
     concept = get_concept(pk)
-    language = parallel_selectors.parallel_language(concept, language)
     if request.POST.get("watch") == "off":
+        # Stopping needs no check of the language: a watch outlives a language the Concept has dropped.
         translation_watches.unwatch(user=request.user, concept=concept, language=language)
         messages.success(request, _("You will no longer hear when this translation becomes out of date."))
     else:
+        language = parallel_selectors.parallel_language(concept, language)
         translation_watches.watch(user=request.user, concept=concept, language=language)
         messages.success(request, _("You will hear when a change makes a section of this translation out of date."))
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return redirect(next_url)  # "Everything I watch" sends people back to it
+    if language not in parallel_selectors.concept_languages(concept):
+        return redirect("notifications:watching")
     return redirect("drafting:translation", concept.pk, language)
 
 
@@ -206,8 +214,11 @@ def parallel_history(request: HttpRequest, pk: int, language: str) -> HttpRespon
         return _missing(request, section, language)
     text.section = section
     page = Paginator(selectors.section_history(text), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    can_revert = request.user.has_perm(EDIT_PERM) and not section.is_retired
     return render(
-        request, "drafting/parallel_history.html", _base_context(section, language) | {"text": text, "page": page}
+        request,
+        "drafting/parallel_history.html",
+        _base_context(section, language) | {"text": text, "page": page, "can_revert": can_revert},
     )
 
 
@@ -248,3 +259,87 @@ def parallel_attribution(request: HttpRequest, pk: int, language: str) -> HttpRe
         "drafting/parallel_attribution.html",
         _base_context(section, language) | {"text": text, "paragraphs": selectors.section_attribution(text)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def parallel_revert(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """GET (?version=N) shows what restoring revision N changes and asks why; POST restores it.
+
+    The POST carries the revision of the translation the person saw: if it has changed since, nothing
+    is restored and the page shows the diff from the text as it is now, with their reason kept.
+    """
+    section, language = _section_and_language(pk, language)
+    require_perm(request.user, EDIT_PERM, _("Only members of the Working Group may edit translations."))
+    if section.is_retired:
+        raise PermissionDenied(_("This section has been retired; restore it before editing its translation."))
+    text = parallel_selectors.parallel_text(section, language)
+    if text is None:
+        return _missing(request, section, language)
+    text.section = section
+    form = ParallelRevertForm(request.POST if request.method == "POST" else None)
+    chosen = RevertForm(request.POST if request.method == "POST" else request.GET)
+    if not chosen.is_valid():
+        messages.error(request, _("Choose a revision of the translation to restore."))
+        return redirect("drafting:parallel-history", section.pk, language)
+    version = chosen.cleaned_data["version"]
+    if request.method == "GET":
+        form.initial = {"version": version, "base_version": text.version}
+        return _revert_page(request, section, language, text, version, form)
+    if not form.is_valid():
+        if "base_version" in form.errors:
+            form = _rebased(request, text, LOST_REVERT_BASE)
+        return _revert_page(request, section, language, text, version, form, status=400)
+    data = form.cleaned_data
+    try:
+        text = parallel_services.parallel_text_revert(
+            section=section,
+            language=language,
+            version=version,
+            base_version=data["base_version"],
+            reason=data["reason"],
+            user=request.user,
+        )
+    except ValidationError as error:
+        text = parallel_selectors.parallel_text(section, language)
+        text.section = section
+        return _revert_page(request, section, language, text, version, _rebased(request, text, error), status=409)
+    messages.success(
+        request,
+        _("Restored revision %(old)s of the translation as revision %(new)s.") % {"old": version, "new": text.version},
+    )
+    if text.source_version != section.version:
+        messages.warning(
+            request,
+            _(
+                "The restored translation is out of date with the section's current text: bring it up to date, or "
+                "mark it as still accurate."
+            ),
+        )
+    return redirect("drafting:parallel-edit", section.pk, language)
+
+
+def _rebased(request: HttpRequest, text: ParallelText, error) -> ParallelRevertForm:
+    """The person's form again, now from the current revision (the page shows the diff from it), reason kept."""
+    data = request.POST.copy()
+    data["base_version"] = text.version
+    form = ParallelRevertForm(data)
+    form.is_valid()
+    form.add_error(None, error)
+    return form
+
+
+def _revert_page(request, section, language: str, text, version: int, form, *, status: int = 200) -> HttpResponse:
+    """The confirmation: the word diff from the current text to the one restored, and what it will translate."""
+    revision = parallel_selectors.parallel_revision(text, version)
+    if revision is None or version >= text.version:
+        messages.error(
+            request, _("This translation has no earlier revision %(version)s to restore.") % {"version": version}
+        )
+        return redirect("drafting:parallel-history", section.pk, language)
+    context = _base_context(section, language) | {
+        "text": text,
+        "revision": revision,
+        "comparison": selectors.section_comparison(text, revision),
+        "form": form,
+    }
+    return render(request, "drafting/parallel_revert_confirm.html", context, status=status)
