@@ -225,13 +225,19 @@ def account_language_set(*, user, language: str) -> AccountSettings:
     """
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(f"“{language}” is not one of the portal's languages.")
+    return _account_settings_update(user=user, reason=f"Language set to {language}", language=language)
+
+
+def _account_settings_update(*, user, reason: str, **values) -> AccountSettings:
+    """Set fields of the person's settings under a row lock, with a history row; the same values write nothing."""
     account_settings = AccountSettings.objects.select_for_update().filter(user=user).first()
     if account_settings is None:
         account_settings = AccountSettings(user=user)
-    elif account_settings.language == language:
+    elif all(getattr(account_settings, name) == value for name, value in values.items()):
         return account_settings
-    account_settings.language = language
-    account_settings._change_reason = f"Language set to {language}"
+    for name, value in values.items():
+        setattr(account_settings, name, value)
+    account_settings._change_reason = reason
     account_settings.save()
     return account_settings
 
@@ -250,12 +256,5 @@ def account_paragraph_numbers_set(*, user, shown: bool) -> AccountSettings:
 
     Saving the same choice again writes nothing (no history row).
     """
-    account_settings = AccountSettings.objects.select_for_update().filter(user=user).first()
-    if account_settings is None:
-        account_settings = AccountSettings(user=user)
-    elif account_settings.paragraph_numbers == shown:
-        return account_settings
-    account_settings.paragraph_numbers = shown
-    account_settings._change_reason = "Paragraph numbers shown" if shown else "Paragraph numbers hidden"
-    account_settings.save()
-    return account_settings
+    reason = "Paragraph numbers shown" if shown else "Paragraph numbers hidden"
+    return _account_settings_update(user=user, reason=reason, paragraph_numbers=shown)
