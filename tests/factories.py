@@ -3,6 +3,7 @@ from datetime import timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from drafting import services
@@ -135,3 +136,10 @@ def make_parallel_text(section, body="Мәтін.", *, heading="Бөлім", lan
         section=section, language=language, base_version=None, source_version=section.version,
         heading=heading, body=body, user=user,
     ).text  # fmt: skip
+
+
+def client_for(user) -> Client:
+    """A test client signed in as `user` (a forced session: the sign-in form has its own tests)."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -4,7 +4,6 @@ import threading
 
 import pytest
 from django.db import close_old_connections
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,15 +12,9 @@ from drafting.forms import new_submission_token
 from drafting.models import Comment, Edition, Meeting, Proposal, SubmissionToken
 from drafting.services import submissions
 from members.models import Expert
-from tests.factories import ExpertFactory, make_section
+from tests.factories import ExpertFactory, client_for, make_section
 
 BASE = "Первое предложение. Второе предложение."
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from drafting import services
@@ -12,18 +11,12 @@ from drafting.selectors.documents import document_stamp
 from drafting.services.parallel import parallel_text_confirm
 from notifications.categories import Category
 from notifications.models import TranslationWatch
-from tests.factories import ExpertFactory, make_discussion, make_parallel_text, make_section
+from tests.factories import ExpertFactory, client_for, make_discussion, make_parallel_text, make_section
 
 RU = "Первый абзац о языке.\n\nВторой абзац о культуре."
 KK = "Тіл туралы бірінші абзац.\n\nМәдениет туралы екінші абзац."
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

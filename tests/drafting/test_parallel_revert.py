@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from drafting import services
@@ -10,7 +9,7 @@ from drafting.models import Activity, ParallelText, RevisionKind
 from drafting.selectors.documents import document_stamp
 from drafting.selectors.parallel import CURRENT, OUTDATED, section_statuses
 from drafting.services.parallel import parallel_text_confirm, parallel_text_revert, parallel_text_save
-from tests.factories import ExpertFactory, make_parallel_text, make_section
+from tests.factories import ExpertFactory, client_for, make_parallel_text, make_section
 
 RU = "Первый абзац о языке.\n\nВторой абзац о культуре."
 # Trailing spaces, a non-breaking space, a tab and an emoji: restored exactly as they were saved.
@@ -18,12 +17,6 @@ KK_FIRST = "Тіл туралы  бірінші абзац.  \n\nМәдение�
 KK_SECOND = "Тіл туралы абзац, жаңа нұсқа.\n\nМәдениет туралы."
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

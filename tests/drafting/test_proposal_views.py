@@ -1,12 +1,11 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from drafting import services
 from drafting.forms import new_submission_token
 from drafting.models import Comment, Position, Proposal
 from members.models import Expert
-from tests.factories import ExpertFactory, make_section
+from tests.factories import ExpertFactory, client_for, make_section
 
 BASE = "Первое предложение. Второе предложение. Третье предложение."
 
@@ -26,12 +25,6 @@ def proposal(section, expert):
         rationale="Clearer.",
         base_version=1,
     )
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- creating ---

@@ -1,22 +1,15 @@
 """A save from a page opened before someone else's change merges with it or is refused: never a silent overwrite."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from drafting import services
 from drafting.models import AgendaItem, Comment, Proposal, RevisionKind, Section
 from members.models import Expert
-from tests.factories import ExpertFactory, make_section
+from tests.factories import ExpertFactory, client_for, make_section
 
 BASE = "Первое предложение о языке. Второе предложение о культуре. Третье предложение о диалоге."
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def admin_post(client, section, *, body, base_version, **extra):

@@ -23,14 +23,8 @@ from drafting.views import access
 from members.backends import MemberBackend
 from members.models import Expert
 from members.roles import COORDINATOR_GROUP, EXPERT_GROUP, SEAT_PERMISSIONS, STAFF_PERMISSIONS
-from tests.factories import ExpertFactory, StaffFactory, make_section
+from tests.factories import ExpertFactory, StaffFactory, client_for, make_section
 from tests.test_permission_matrix import MATRIX, SIGNED_IN, url_for
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def admin_save_seat(staff_client: Client, user, **changes) -> None:
