@@ -285,11 +285,13 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(HistoryAdmin):
-    list_display = ["title", "starts_at", "edition"]
+    list_display = ["title", "starts_at", "duration", "edition", "cancelled_at"]
     search_fields = ["title", "minutes", "agenda_note"]
     list_filter = ["concept"]
     inlines = [AgendaItemInline]
-    filter_horizontal = ["attendees"]
+    filter_horizontal = ["attendees", "invitees"]
+    # Cancelling mails the invited: it is done on the meeting's page (drafting.services.meeting_cancel), not here.
+    readonly_fields = ["cancelled_at", "cancelled_by", "cancel_reason"]
     form = UnchangedSinceOpenedForm
 
     def save_model(self, request, obj, form, change):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -106,6 +108,7 @@ class ChangeReason(models.TextChoices):
     MINUTES = "minutes", _("Minutes and attendance recorded")
     AGENDA = "agenda", _("Put on the agenda")
     OUTCOME = "outcome", _("Outcome recorded")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 def change_reason_display(code: str | None) -> str:
@@ -506,6 +509,7 @@ class Activity(models.Model):
         SCHEDULED = "scheduled", _("scheduled a meeting")
         RESCHEDULED = "rescheduled", _("changed a meeting")
         MINUTED = "minuted", _("published the minutes")
+        CANCELLED = "cancelled", _("cancelled a meeting")
         MENTIONED = "mentioned", _("mentioned")
         # Parallel texts (drafting/services/parallel.py): data has the language and the revisions.
         TRANSLATED = "translated", _("updated a translation")
@@ -635,18 +639,27 @@ class EditionParallelText(models.Model):
         ]
 
 
+DEFAULT_MEETING_LENGTH = timedelta(hours=2)
+MAX_MEETING_LENGTH = timedelta(hours=12)
+
+
 class Meeting(models.Model):
     """A videoconference of the Working Group: agenda, attendance, minutes and outcomes."""
 
     concept = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("concept"))
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("date and time"))
+    duration = models.DurationField(_("length"), default=DEFAULT_MEETING_LENGTH)
     video_url = models.URLField(_("videoconference link"), blank=True)
     agenda_note = models.TextField(_("agenda notes"), blank=True)
     minutes = models.TextField(_("minutes (Markdown)"), blank=True)
     minutes_html = models.TextField(editable=False, blank=True)
     attendees = models.ManyToManyField(
         "members.Expert", blank=True, related_name="meetings", verbose_name=_("attendance")
+    )
+    # Who is invited; nobody named means the whole Working Group (every active member).
+    invitees = models.ManyToManyField(
+        "members.Expert", blank=True, related_name="invited_to", verbose_name=_("invited")
     )
     edition = models.ForeignKey(
         Edition,
@@ -658,20 +671,44 @@ class Meeting(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["minutes_html"], m2m_fields=[attendees])
+    history = HistoricalRecords(excluded_fields=["minutes_html"], m2m_fields=[attendees, invitees])
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         permissions = [("run_meeting", _("Can schedule meetings and record outcomes"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration__gt=timedelta(0)) & Q(duration__lte=MAX_MEETING_LENGTH),
+                name="meeting_length_positive_and_bounded",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("drafting:meeting-detail", args=[self.pk])
+
+    @property
+    def ends_at(self):
+        return self.starts_at + self.duration
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def html(self):

@@ -68,6 +68,7 @@ urlpatterns = [
     path("meetings/<int:pk>/record/", meetings.meeting_record, name="meeting-record"),
     path("meetings/<int:pk>/outcome/", meetings.meeting_outcome, name="meeting-outcome"),
     path("meetings/<int:pk>/change/", meetings.meeting_change, name="meeting-change"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting-cancel"),
     # Reading together: highlights, suggestions on a selection (routes added below this line)
     path("sections/<int:pk>/suggest/", suggestions.section_suggest, name="section-suggest"),
     # Word: import, export with tracked changes, proposals from a Word file (routes added below this line)
@@ -90,4 +91,5 @@ urlpatterns = [
         parallel.parallel_attribution,
         name="parallel-attribution",
     ),
+    path("sections/<int:pk>/parallel/<slug:language>/revert/", parallel.parallel_revert, name="parallel-revert"),
 ]

@@ -11,7 +11,7 @@ class Category(models.TextChoices):
     DECISION = "decision", _("A decision on my proposal (merged, rejected, needs review)")
     SECTION = "section", _("An edit or merge on a section I watch")
     DISCUSSION = "discussion", _("A comment or position on something I watch")
-    MEETING = "meeting", _("A meeting scheduled, changed or minuted")
+    MEETING = "meeting", _("A meeting scheduled, changed, cancelled or minuted")
     EDITION = "edition", _("A new edition")
     AWAITING = "awaiting", _("A proposal waiting for my position")
     MENTION = "mention", _("Someone mentions me")

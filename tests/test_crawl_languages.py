@@ -125,7 +125,7 @@ ARGUMENTS = {
     "proposal": ["proposal-detail", "proposal-edit", "proposal-merge"],
     "comment": ["comment-edit"],
     "edition": ["edition-detail"],
-    "meeting": ["meeting-detail", "meeting-change"],
+    "meeting": ["meeting-detail", "meeting-change", "meeting-cancel"],
 }  # fmt: skip
 
 

@@ -110,6 +110,7 @@ MATRIX = {
     "drafting:meeting-record":            (WRONG_METHOD,   COORDINATORS),
     "drafting:meeting-outcome":           (WRONG_METHOD,   COORDINATORS),
     "drafting:meeting-change":            (COORDINATORS,   COORDINATORS),
+    "drafting:meeting-cancel":            (COORDINATORS,   COORDINATORS),  # GET: the confirmation page
     # Reading together
     "drafting:section-suggest":           (WRONG_METHOD,   MEMBERS),
     # Word: the hash routes name an upload; a made-up one is nobody's
@@ -162,7 +163,7 @@ ARGUMENTS = {
                  "proposal-reject", "proposal-comment-add"],
     "comment": ["comment-edit", "comment-resolve"],
     "edition": ["edition-detail"],
-    "meeting": ["meeting-detail", "meeting-record", "meeting-outcome", "meeting-change"],
+    "meeting": ["meeting-detail", "meeting-record", "meeting-outcome", "meeting-change", "meeting-cancel"],
 }
 # fmt: on
 NAMESPACES = ("drafting", "members", "notifications", "search")

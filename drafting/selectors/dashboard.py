@@ -46,7 +46,9 @@ def dashboard(concept: Concept, user) -> Dashboard:
         ).count(),
         waiting_for_me=waiting,
         last_edition=concept.editions.select_related("created_by__expert").order_by("-created_at").first(),
-        next_meeting=concept.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
+        next_meeting=concept.meetings.filter(starts_at__gte=timezone.now(), cancelled_at__isnull=True)
+        .order_by("starts_at")
+        .first(),
         recent=list(
             Activity.objects.exclude(verb=Activity.Verb.MENTIONED)
             .select_related("actor__expert")

@@ -1,9 +1,10 @@
-"""Meetings: candidates for the agenda, one meeting with its relations, lists and agenda items."""
+"""Meetings: candidates for the agenda, one meeting with its relations, lists, agenda items, who is invited."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
-from drafting.models import AgendaItem, Comment, Concept, Meeting, Proposal
+from drafting.models import Activity, AgendaItem, Comment, Concept, Meeting, Proposal
+from members.models import Expert
 
 
 def disagreements(concept: Concept):
@@ -22,11 +23,45 @@ def disagreements(concept: Concept):
 
 
 def meeting_with_relations(pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.select_related("edition", "created_by"), pk=pk)
+    return get_object_or_404(Meeting.objects.select_related("edition", "created_by", "cancelled_by__expert"), pk=pk)
 
 
 def meeting_list(concept: Concept):
-    return concept.meetings.select_related("edition")
+    """The Concept's meetings, newest first, each with its edition and how many are invited (0: everyone)."""
+    return concept.meetings.select_related("edition").annotate(invitee_count=Count("invitees"))
+
+
+def meeting_invitees(meeting: Meeting) -> list:
+    """The people named on the invitation; an empty list means the whole Working Group."""
+    return list(meeting.invitees.select_related("organisation"))
+
+
+def invitee_choices():
+    """The members a coordinator may invite: every active member, by bloc, then by name."""
+    return Expert.objects.active().order_by("bloc", "full_name", "pk")
+
+
+def meeting_audience(meeting_id: int) -> list[int]:
+    """The user ids a meeting's mail goes to, in one query: its invitees, or every active member when none is named.
+
+    An invitee who left the group (inactive) is not written to; a list of only such people still
+    means those people, never the whole group.
+    """
+    invited = Meeting.invitees.through.objects.filter(meeting_id=meeting_id)
+    return list(
+        Expert.objects.active()
+        .filter(Exists(invited.filter(expert_id=OuterRef("pk"))) | ~Exists(invited))
+        .values_list("user_id", flat=True)
+    )
+
+
+# The verbs that send the calendar event: each one's invitation carries the next SEQUENCE.
+CALENDAR_VERBS = (Activity.Verb.SCHEDULED, Activity.Verb.RESCHEDULED, Activity.Verb.CANCELLED)
+
+
+def meeting_next_sequence(meeting: Meeting) -> int:
+    """The iCalendar SEQUENCE of the next update of this meeting's invitation (the first is 0)."""
+    return Activity.objects.filter(meeting=meeting, verb__in=CALENDAR_VERBS).count()
 
 
 def meeting_attendees(meeting: Meeting) -> list:

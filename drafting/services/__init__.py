@@ -16,7 +16,13 @@ Callers use the package: `from drafting import services; services.section_edit(.
 from drafting.services.activity import last_visit_touch
 from drafting.services.comments import MAX_THREAD_DEPTH, comment_add, comment_edit, comment_set_resolved
 from drafting.services.editions import edition_freeze
-from drafting.services.meetings import meeting_record_outcome, meeting_schedule, meeting_update
+from drafting.services.meetings import (
+    meeting_cancel,
+    meeting_change,
+    meeting_record_outcome,
+    meeting_schedule,
+    meeting_update,
+)
 from drafting.services.outline import (
     section_create,
     section_move,
@@ -58,6 +64,8 @@ __all__ = [
     "last_visit_touch",
     "latest_history_id",
     "latest_history_id_of",
+    "meeting_cancel",
+    "meeting_change",
     "meeting_record_outcome",
     "meeting_schedule",
     "meeting_update",

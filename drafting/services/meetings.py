@@ -1,16 +1,49 @@
-"""Meetings: the agenda, attendance and minutes, and the outcomes carried to proposals."""
+"""Meetings: who is invited, the agenda, attendance and minutes, the outcomes carried to proposals, cancelling.
+
+Every change the invited should see in their calendars (scheduling, a change, a cancellation)
+is one activity whose `sequence` is the invitation's iCalendar SEQUENCE; the notices and mails
+(notifications.services.notices) go to the invitees, or to every active member when nobody is
+named.
+"""
+
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from drafting.markdown import render_markdown
-from drafting.models import Activity, AgendaItem, ChangeReason, Concept, Edition, Meeting, Proposal
+from drafting.models import (
+    DEFAULT_MEETING_LENGTH,
+    MAX_MEETING_LENGTH,
+    Activity,
+    AgendaItem,
+    ChangeReason,
+    Concept,
+    Edition,
+    Meeting,
+    Proposal,
+)
+from drafting.selectors.meetings import meeting_audience, meeting_next_sequence
 from drafting.services import versions
 from drafting.services.activity import record
 from drafting.services.proposals import proposal_reject
 from drafting.services.revisions import lock_proposal, stamp
 from search.services.index import index_meeting
+
+
+def _cancelled_error(meeting: Meeting, doing: str) -> ValidationError:
+    # `doing` is a whole sentence per case, so each reads naturally in every language.
+    return ValidationError(doing % {"title": meeting.title}, code="cancelled")
+
+
+def _check_length(duration: timedelta) -> None:
+    if duration <= timedelta(0):
+        raise ValidationError(_("A meeting must last longer than zero minutes."), code="length")
+    if duration > MAX_MEETING_LENGTH:
+        raise ValidationError(_("A meeting can last at most 12 hours."), code="length")
 
 
 @transaction.atomic
@@ -20,16 +53,24 @@ def meeting_schedule(
     user,
     title: str,
     starts_at,
+    duration: timedelta = DEFAULT_MEETING_LENGTH,
     video_url: str = "",
     agenda_note: str = "",
     proposals=(),
     edition: Edition | None = None,
+    invitees=(),
 ) -> Meeting:
-    """Schedule (or record, if it already took place) a meeting with proposals on its agenda."""
+    """Schedule (or record, if it already took place) a meeting with proposals on its agenda.
+
+    `invitees` are the members invited; none means the whole Working Group. They (and only they)
+    get the invitation with its calendar entry.
+    """
+    _check_length(duration)
     meeting = Meeting(
         concept=concept,
         title=title,
         starts_at=starts_at,
+        duration=duration,
         video_url=video_url,
         agenda_note=agenda_note,
         edition=edition,
@@ -37,6 +78,8 @@ def meeting_schedule(
     )
     stamp(meeting, user, ChangeReason.SCHEDULED)
     meeting.save()
+    if invitees:
+        meeting.invitees.set(invitees)
     for order, proposal in enumerate(proposals, start=1):
         item = AgendaItem(meeting=meeting, proposal=proposal, order=order)
         stamp(item, user, ChangeReason.AGENDA)
@@ -53,25 +96,130 @@ def _meeting_data(meeting: Meeting, *, sequence: int) -> dict:
 
 @transaction.atomic
 def meeting_change(
-    *, meeting: Meeting, user, title: str, starts_at, video_url: str = "", agenda_note: str = ""
+    *,
+    meeting: Meeting,
+    user,
+    title: str,
+    starts_at,
+    duration: timedelta | None = None,
+    video_url: str = "",
+    agenda_note: str = "",
+    invitees=None,
+    base_history_id: int | None = None,
 ) -> Meeting:
-    """Change a meeting's title, time, link or agenda notes; the invited get an updated invitation.
+    """Change a meeting's title, time, length, link, agenda notes or invitees; the invited get an update.
 
     The invitation keeps its UID and its SEQUENCE rises by one, so calendars update the event
-    instead of adding a second one. Saving the same values changes nothing and sends nothing.
+    instead of adding a second one. Someone added to the invitees gets the invitation; someone
+    taken off gets a cancellation of the event for them (METHOD:CANCEL), so it leaves their
+    calendar. When only the invitees changed, only those added and those taken off hear of it.
+    `duration` and `invitees` left as None stay as they are; saving the same values changes
+    nothing and sends nothing. A cancelled meeting cannot be changed.
+
+    Two coordinators may change the same meeting from two pages: when it changed since
+    `base_history_id`, the agenda notes are merged word by word, the invitees keep both people's
+    additions and removals, and every other field is taken from whoever changed it; the same
+    field changed differently by both is refused (StaleConflict), with the person's values kept.
     """
     locked = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
-    new = (title, starts_at, video_url, agenda_note)
-    if (locked.title, locked.starts_at, locked.video_url, locked.agenda_note) == new:
+    if locked.is_cancelled:
+        raise _cancelled_error(locked, _("The meeting “%(title)s” was cancelled: it can no longer be changed."))
+    duration = locked.duration if duration is None else duration
+    latest = versions.latest_history_id(locked)
+    if base_history_id is not None and base_history_id != latest:
+        title, starts_at, duration, video_url, agenda_note, invitees = _merge_stale_change(
+            locked,
+            versions.base_row(locked, base_history_id),
+            versions.StaleMerge(latest),
+            (title, starts_at, duration, video_url, agenda_note, invitees),
+        )
+    _check_length(duration)
+    new = (title, starts_at, duration, video_url, agenda_note)
+    details_changed = (locked.title, locked.starts_at, locked.duration, locked.video_url, locked.agenda_note) != new
+    current_invitees = set(locked.invitees.values_list("pk", flat=True))
+    invitees_changed = invitees is not None and {getattr(e, "pk", e) for e in invitees} != current_invitees
+    if not details_changed and not invitees_changed:
         return locked
-    locked.title, locked.starts_at, locked.video_url, locked.agenda_note = new
+    before = set(meeting_audience(locked.pk))
     stamp(locked, user, ChangeReason.SCHEDULED)
-    locked.save()
+    if details_changed:
+        locked.title, locked.starts_at, locked.duration, locked.video_url, locked.agenda_note = new
+        locked.save()
+    if invitees_changed:
+        locked.invitees.set(invitees)
     index_meeting(locked)
-    changes = Activity.objects.filter(
-        meeting=locked, verb__in=[Activity.Verb.SCHEDULED, Activity.Verb.RESCHEDULED]
-    ).count()
-    record(user, Activity.Verb.RESCHEDULED, data=_meeting_data(locked, sequence=changes), meeting=locked)
+    data = _meeting_data(locked, sequence=meeting_next_sequence(locked))
+    data["details_changed"] = details_changed
+    if invitees_changed:
+        after = set(meeting_audience(locked.pk))
+        data["invited"], data["uninvited"] = sorted(after - before), sorted(before - after)
+    record(user, Activity.Verb.RESCHEDULED, data=data, meeting=locked)
+    return locked
+
+
+def _merge_stale_change(locked: Meeting, base, merge, mine: tuple) -> tuple:
+    """A change made from a page opened before someone else's, merged onto theirs (see meeting_change)."""
+    title, starts_at, duration, video_url, agenda_note, invitees = mine
+    field = Meeting._meta.get_field
+
+    def when(value) -> str:
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+    title = merge.choice("title", base.title, locked.title, title, label=field("title").verbose_name)
+    starts_at = merge.choice(
+        "starts_at", base.starts_at, locked.starts_at, starts_at, label=field("starts_at").verbose_name, shown=when
+    )
+    minutes = merge.choice(
+        "duration",
+        int(base.duration.total_seconds()) // 60,
+        int(locked.duration.total_seconds()) // 60,
+        int(duration.total_seconds()) // 60,
+        label=field("duration").verbose_name,
+    )
+    video_url = merge.choice(
+        "video_url", base.video_url, locked.video_url, video_url, label=field("video_url").verbose_name
+    )
+    agenda_note = merge.text("agenda_note", base.agenda_note, locked.agenda_note, agenda_note)
+    if invitees is not None:
+        invitees = merge.members(
+            "invitees",
+            set(base.invitees.values_list("expert_id", flat=True)),
+            set(locked.invitees.values_list("pk", flat=True)),
+            {getattr(e, "pk", e) for e in invitees},
+        )
+    if "starts_at" in merge.drafts:  # the form shows local time, as it was typed
+        merge.drafts["starts_at"] = timezone.localtime(merge.drafts["starts_at"]).strftime("%Y-%m-%dT%H:%M")
+    merge.check()
+    return title, starts_at, timedelta(minutes=minutes), video_url, agenda_note, invitees
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, user, reason: str = "") -> Meeting:
+    """Cancel a meeting that has not begun: who, when and why are kept, and the invited are told.
+
+    The invited get a cancellation of the calendar event (METHOD:CANCEL, STATUS:CANCELLED, the
+    same UID and a higher SEQUENCE), and no reminder goes out for it afterwards (one already
+    waiting in the outbox is withdrawn). A meeting already cancelled, or one that has begun, is
+    refused with a message; so a second sending of the same form changes nothing.
+    """
+    from notifications.services.digests import reminders_withdraw
+
+    locked = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+    if locked.is_cancelled:
+        raise _cancelled_error(locked, _("The meeting “%(title)s” was already cancelled."))
+    if locked.starts_at <= timezone.now():
+        raise ValidationError(
+            _("The meeting “%(title)s” has already begun or taken place: it can no longer be cancelled.")
+            % {"title": locked.title},
+            code="past",
+        )
+    locked.cancelled_at, locked.cancelled_by, locked.cancel_reason = timezone.now(), user, reason.strip()
+    stamp(locked, user, ChangeReason.CANCELLED)
+    locked.save()
+    data = _meeting_data(locked, sequence=meeting_next_sequence(locked))
+    data["reason"] = locked.cancel_reason
+    record(user, Activity.Verb.CANCELLED, data=data, meeting=locked)
+    reminders_withdraw(meeting=locked)
     return locked
 
 
@@ -93,6 +241,10 @@ def meeting_update(
     changes are refused (StaleConflict), so neither person's minutes are lost.
     """
     locked = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+    if locked.is_cancelled:
+        raise _cancelled_error(
+            locked, _("The meeting “%(title)s” was cancelled: its attendance and minutes cannot be recorded.")
+        )
     latest = versions.latest_history_id(locked)
     current_attendees = set(locked.attendees.values_list("pk", flat=True))
     if base_history_id is not None and base_history_id != latest:
@@ -147,6 +299,8 @@ def meeting_record_outcome(
     changed since, the new outcome is refused (StaleConflict) rather than replacing one the
     person has not seen.
     """
+    if Meeting.objects.filter(pk=meeting.pk, cancelled_at__isnull=False).exists():
+        raise _cancelled_error(meeting, _("The meeting “%(title)s” was cancelled: no outcome can be recorded for it."))
     item = AgendaItem.objects.select_for_update(no_key=True).filter(meeting=meeting, proposal=proposal).first()
     if item is None:
         raise ValidationError(_("Proposal #%(pk)s is not on this meeting's agenda.") % {"pk": proposal.pk})

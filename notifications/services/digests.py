@@ -1,5 +1,8 @@
 """Daily and weekly digests, and the meeting reminders, sent by the daily tick at 07:00 in Almaty.
 
+The reminders go to each meeting's invitees (everyone when nobody is named), never for a
+cancelled meeting.
+
 A digest gathers the person's notices not mailed yet whose category they read daily (or
 weekly), grouped by section and proposal (services.rendering.digest_groups); nobody gets an
 empty digest. The period is the mail's key, so a second tick of the same day sends nothing.
@@ -11,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from drafting.models import Meeting, Notice, Position, ProposalQuerySet
@@ -94,11 +97,18 @@ def digests_send(*, frequency: str, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def reminders_send(*, now: datetime | None = None) -> int:
-    """The day before a meeting (local dates), remind every active member who takes meeting mail."""
+    """The day before a meeting (local dates), remind its invitees who take meeting mail.
+
+    A meeting with nobody named invites every active member; a cancelled meeting is not reminded of.
+    """
     now = now or timezone.now()
     tomorrow = now.astimezone(local_zone()).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time.min, local_zone())
-    meetings = list(Meeting.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1)))
+    meetings = list(
+        Meeting.objects.filter(
+            starts_at__gte=start, starts_at__lt=start + timedelta(days=1), cancelled_at__isnull=True
+        ).prefetch_related(Prefetch("invitees", queryset=Expert.objects.only("pk", "user_id")))
+    )
     if not meetings:
         return 0
     members = set(
@@ -114,11 +124,23 @@ def reminders_send(*, now: datetime | None = None) -> int:
     mails = [
         Mail(recipient_id=pk, kind=Mail.Kind.REMINDER, category=Category.MEETING, meeting=meeting, key=keys[meeting.pk])
         for meeting in meetings
-        for pk in members
+        for pk in sorted(_invited(meeting, members))
         if (pk, keys[meeting.pk]) not in done
     ]
     outbox.queue(mails)
     return len(mails)
+
+
+def _invited(meeting: Meeting, members: set[int]) -> set[int]:
+    """Of `members` (active, reachable, taking meeting mail), the ones this meeting invites."""
+    named = {expert.user_id for expert in meeting.invitees.all()}
+    return members & named if named else members
+
+
+def reminders_withdraw(*, meeting: Meeting) -> int:
+    """Take back the reminders of a meeting still waiting in the outbox (it was cancelled); return how many."""
+    deleted, _by_model = Mail.objects.filter(meeting=meeting, kind=Mail.Kind.REMINDER, state=Mail.State.QUEUED).delete()
+    return deleted
 
 
 def tick(*, now: datetime | None = None) -> dict[str, int]:

@@ -1,6 +1,10 @@
-"""Meeting invitations as iCalendar (RFC 5545/5546): METHOD:REQUEST, a stable UID, a rising SEQUENCE."""
+"""Meeting invitations as iCalendar (RFC 5545/5546): METHOD:REQUEST, a stable UID, a rising SEQUENCE.
 
-from datetime import timedelta
+A cancellation is the same event with METHOD:CANCEL and a higher SEQUENCE: with STATUS:CANCELLED
+when the meeting itself is cancelled, without it when one person was taken off the invitees
+(RFC 5546, 3.2.5), so the event leaves that person's calendar only.
+"""
+
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -9,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-MEETING_LENGTH = timedelta(hours=2)
+METHODS = ("REQUEST", "CANCEL")
 
 
 def meeting_uid(meeting) -> str:
@@ -18,21 +22,27 @@ def meeting_uid(meeting) -> str:
     return f"meeting-{meeting.pk}@{host}"
 
 
-def meeting_ics(meeting, *, sequence: int, attendee_email: str, agenda: list[str], url: str) -> bytes:
-    """The invitation for one attendee, in Asia/Almaty time with its VTIMEZONE."""
+def meeting_ics(
+    meeting, *, sequence: int, attendee_email: str, agenda: list[str], url: str, method: str = "REQUEST"
+) -> bytes:
+    """The invitation (or its cancellation) for one attendee, in Asia/Almaty time with its VTIMEZONE."""
+    if method not in METHODS:
+        raise ValueError(f"unknown iTIP method {method!r}")
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
     calendar.add("prodid", "-//KISI//Concept Portal//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method)
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", sequence)
     event.add("dtstamp", timezone.now())
     start = meeting.starts_at.astimezone(zone)
     event.add("dtstart", start)
-    event.add("dtend", start + MEETING_LENGTH)
+    event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("summary", meeting.title)
+    if method == "CANCEL" and meeting.cancelled_at is not None:
+        event.add("status", "CANCELLED")
     lines = [_("Agenda:")] + [f"- {item}" for item in agenda] if agenda else []
     if meeting.agenda_note:
         lines += ["", meeting.agenda_note]

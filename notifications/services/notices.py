@@ -2,9 +2,10 @@
 
 Called by drafting.services.activity.record, in the event's transaction, at a fixed number of
 queries whatever the number of watchers: the watches (1), the active members when the event
-concerns everyone (1), for a change of a section's text the parallel texts it made out of date (1, and 1
-for their watchers when there are some), the recipients' addresses and settings (2), the notices (1),
-the actor's watch (1), the throttled watches (1) and the mails (1); the mails are queued when it commits.
+concerns everyone, or a meeting's audience (its invitees, else every active member) (1), for a
+change of a section's text the parallel texts it made out of date (1, and 1 for their watchers
+when there are some), the recipients' addresses and settings (2), the notices (1), the actor's
+watch (1), the throttled watches (1) and the mails (1); the mails are queued when it commits.
 """
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from drafting.models import Activity, Notice
+from drafting.selectors.meetings import meeting_audience
 from members.models import Expert
 from notifications.categories import Category, Frequency
 from notifications.models import Mail, Watch
@@ -33,7 +35,7 @@ DIRECT = {
 SECTION_EVENTS = {V.EDITED, V.MERGED, V.REVERTED, V.RENAMED, V.MOVED, V.REPARENTED, V.RETIRED, V.RESTORED}
 OUTLINE_EVENTS = {V.ADDED_SECTION, V.OUTLINE}
 DISCUSSION_EVENTS = {V.COMMENTED, V.TOOK_POSITION, V.OBJECTED, V.REVISED, V.WITHDREW, V.REJECTED, V.NEEDS_REVIEW}
-MEETING_EVENTS = {V.SCHEDULED, V.RESCHEDULED, V.MINUTED}
+MEETING_EVENTS = {V.SCHEDULED, V.RESCHEDULED, V.CANCELLED, V.MINUTED}
 # The event's own verb, then the actor follows the item (auto-watch).
 AUTO_WATCH = {V.PROPOSED, V.COMMENTED, V.TOOK_POSITION, V.OBJECTED, V.EDITED, V.REVISED, V.SCHEDULED}
 # Never held back until a visit: a mention is addressed to the person, a meeting invitation must reach
@@ -63,6 +65,8 @@ def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list]:
     def add(user_id, category):
         categories.setdefault(user_id, category)
 
+    audience = meeting_event_audience(activity) if verb in MEETING_EVENTS and activity.meeting_id else set()
+
     for user in direct:
         if user is not None:
             add(user.pk, DIRECT.get(verb, Category.DECISION))
@@ -74,7 +78,9 @@ def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list]:
         elif watch.proposal_id and verb == V.MERGED:
             add(watch.user_id, Category.SECTION)
         elif watch.meeting_id and verb in MEETING_EVENTS:
-            add(watch.user_id, Category.MEETING)
+            # A calendar entry goes to the invited only; the minutes reach whoever follows the meeting.
+            if verb == V.MINUTED or watch.user_id in audience:
+                add(watch.user_id, Category.MEETING)
         elif (watch.section_id or watch.concept_id) and verb == V.PROPOSED:
             add(watch.user_id, Category.PROPOSAL)
         elif ((watch.section_id or watch.concept_id) and verb in SECTION_EVENTS) or (
@@ -85,14 +91,12 @@ def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list]:
             watch.concept_id and verb in DISCUSSION_EVENTS
         ):
             add(watch.user_id, Category.DISCUSSION)
-    broad = {
-        V.PROPOSED: Category.AWAITING,
-        V.FROZE: Category.EDITION,
-        **dict.fromkeys(MEETING_EVENTS, Category.MEETING),
-    }
+    broad = {V.PROPOSED: Category.AWAITING, V.FROZE: Category.EDITION}
     if verb in broad:
         for user_id in Expert.objects.active().values_list("user_id", flat=True):
             add(user_id, broad[verb])
+    for user_id in sorted(audience):
+        add(user_id, Category.MEETING)
     if activity.section is not None and verb in SECTION_EVENTS:
         for user_id in translation_keepers(activity.section):
             # Keeping the translation is the more specific reason than watching the section.
@@ -100,6 +104,19 @@ def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list]:
                 categories[user_id] = Category.TRANSLATION
     categories.pop(activity.actor_id, None)
     return categories, watches
+
+
+def meeting_event_audience(activity: Activity) -> set[int]:
+    """Who hears of a meeting event (one query): the invitees, else every active member.
+
+    A change that added or removed invitees also reaches those taken off (they get a cancellation
+    for them); when only the invitees changed, only those added and those taken off hear of it.
+    """
+    data = activity.data or {}
+    uninvited = set(data.get("uninvited", ()))
+    if activity.verb == V.RESCHEDULED and not data.get("details_changed", True):
+        return set(data.get("invited", ())) | uninvited
+    return set(meeting_audience(activity.meeting_id)) | uninvited
 
 
 def translation_keepers(section) -> list[int]:
@@ -177,8 +194,25 @@ def _mail_for(notice: Notice, activity: Activity) -> Mail:
         category=notice.category,
         notice=notice,
         meeting=activity.meeting,
-        data={"sequence": (activity.data or {}).get("sequence", 0)} if activity.meeting_id else {},
+        data=_invitation_data(notice.recipient_id, activity) if activity.meeting_id else {},
     )
+
+
+def _invitation_data(user_id: int, activity: Activity) -> dict:
+    """What the calendar message says to this person: the SEQUENCE, and a cancellation or a first invitation.
+
+    A cancelled meeting, or a person taken off the invitees, gets METHOD:CANCEL
+    (notifications.services.invitations); a person just added gets an invitation, not a change.
+    """
+    data = activity.data or {}
+    mail = {"sequence": data.get("sequence", 0)}
+    if activity.verb == V.CANCELLED:
+        mail["method"] = "CANCEL"
+    elif user_id in data.get("uninvited", ()):
+        mail |= {"method": "CANCEL", "uninvited": True}
+    elif user_id in data.get("invited", ()):
+        mail["new"] = True
+    return mail
 
 
 def _item_watches(activity: Activity, watches) -> dict:

@@ -125,6 +125,7 @@ def build_message(mail: Mail) -> EmailMultiAlternatives:
             "kind": mail.kind,
             "groups": [],
             "attachment": None,
+            "ics_method": "REQUEST",
             "LANGUAGE_CODE": translation.get_language(),  # <html lang> of the HTML part
         }
         categories = [mail.category]
@@ -144,11 +145,17 @@ def build_message(mail: Mail) -> EmailMultiAlternatives:
             meeting = mail.meeting
             when = timezone.localtime(meeting.starts_at)
             values = {"title": meeting.title, "when": when.strftime("%d.%m.%Y %H:%M")}
+            # A cancellation (of the meeting, or of one person's invitation) is an iTIP CANCEL.
+            method = mail.data.get("method", "REQUEST") if mail.kind == Mail.Kind.INVITATION else "REQUEST"
             if mail.kind == Mail.Kind.MINUTES:
                 subject = _("Minutes of the meeting “%(title)s” of %(when)s") % values
             elif mail.kind == Mail.Kind.REMINDER:
                 subject = _("Reminder: the meeting “%(title)s” is tomorrow, %(when)s") % values
-            elif mail.data.get("sequence", 0):
+            elif method == "CANCEL" and mail.data.get("uninvited"):
+                subject = _("You are no longer invited to the meeting “%(title)s”, %(when)s") % values
+            elif method == "CANCEL":
+                subject = _("Cancelled: the meeting “%(title)s”, %(when)s") % values
+            elif mail.data.get("sequence", 0) and not mail.data.get("new"):
                 subject = _("Changed: the meeting “%(title)s”, %(when)s") % values
             else:
                 subject = _("Invitation: the meeting “%(title)s”, %(when)s") % values
@@ -169,7 +176,9 @@ def build_message(mail: Mail) -> EmailMultiAlternatives:
                     attendee_email=recipient.email,
                     agenda=context["agenda"],
                     url=context["url"],
+                    method=method,
                 )
+                context["ics_method"] = method
         else:
             notice = _notices([mail.notice_id])[0]
             activity = notice.activity
@@ -213,5 +222,7 @@ def build_message(mail: Mail) -> EmailMultiAlternatives:
     )
     message.attach_alternative(html, "text/html")
     if context["attachment"] is not None:
-        message.attach("invitation.ics", context["attachment"], "text/calendar; method=REQUEST; charset=utf-8")
+        message.attach(
+            "invitation.ics", context["attachment"], f"text/calendar; method={context['ics_method']}; charset=utf-8"
+        )
     return message

@@ -212,3 +212,76 @@ def test_agreed_outcome_shows_on_the_proposal_and_in_the_attribution(expert_clie
     assert paragraph.origin.meeting_title == "Meeting of 12 June"
     attribution = expert_client.get(reverse("drafting:section-attribution", args=[section.pk])).text
     assert "agreed at the meeting of" in attribution
+
+
+@pytest.mark.django_db
+def test_dashboard_does_not_announce_a_cancelled_meeting(client, concept, coordinator, expert):
+    soon = services.meeting_schedule(
+        concept=concept, user=coordinator, title="Cancelled one", starts_at=timezone.now() + timedelta(days=1)
+    )
+    services.meeting_schedule(
+        concept=concept, user=coordinator, title="Held one", starts_at=timezone.now() + timedelta(days=4)
+    )
+    services.meeting_cancel(meeting=soon, user=coordinator, reason="Перенос")
+    client.force_login(expert)
+    board = client.get(reverse("drafting:home")).context["board"]
+    assert board.next_meeting.title == "Held one"
+
+
+def change_page(client, meeting):
+    page = client.get(reverse("drafting:meeting-change", args=[meeting.pk]))
+    assert page.status_code == 200
+    return {k: v for k, v in page.context["form"].initial.items() if k != "invitees"}
+
+
+def post_change(client, meeting, data):
+    values = {k: ("" if v is None else v) for k, v in data.items()}
+    return client.post(reverse("drafting:meeting-change", args=[meeting.pk]), values)
+
+
+@pytest.mark.django_db
+def test_two_coordinators_changing_a_meeting_keep_both_changes(concept, coordinator, expert):
+    from tests.factories import client_for
+
+    second = ExpertFactory(role=Expert.Role.COORDINATOR).user
+    meeting = services.meeting_schedule(
+        concept=concept, user=coordinator, title="Заседание", starts_at=timezone.now() + timedelta(days=5),
+        agenda_note="Обсудим раздел 2.",
+    )  # fmt: skip
+    first_client, second_client = client_for(coordinator), client_for(second)
+    mine, theirs = change_page(first_client, meeting), change_page(second_client, meeting)
+
+    assert post_change(second_client, meeting, theirs | {"title": "Заседание № 3"}).status_code == 302
+    response = post_change(first_client, meeting, mine | {"agenda_note": "Обсудим раздел 2 и 3.", "duration": 90})
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.agenda_note) == ("Заседание № 3", "Обсудим раздел 2 и 3.")
+    assert meeting.duration == timedelta(minutes=90)
+
+
+@pytest.mark.django_db
+def test_a_stale_change_of_the_same_field_is_refused_with_the_typed_values_kept(concept, coordinator):
+    from tests.factories import client_for
+
+    second = ExpertFactory(role=Expert.Role.COORDINATOR).user
+    meeting = services.meeting_schedule(
+        concept=concept, user=coordinator, title="Заседание", starts_at=timezone.now() + timedelta(days=5)
+    )
+    first_client, second_client = client_for(coordinator), client_for(second)
+    mine, theirs = change_page(first_client, meeting), change_page(second_client, meeting)
+    post_change(second_client, meeting, theirs | {"title": "Заседание рабочей группы"})
+
+    response = post_change(first_client, meeting, mine | {"title": "Онлайн-заседание"})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Заседание рабочей группы" in page and 'value="Онлайн-заседание"' in page
+    meeting.refresh_from_db()
+    assert meeting.title == "Заседание рабочей группы"
+    # Saving again, having seen the other title, is the person's decision.
+    again = {k: v.value() for k, v in ((n, response.context["form"][n]) for n in ("title", "starts_at"))}
+    again |= {"base_history_id": response.context["form"]["base_history_id"].value(), "duration": 120}
+    assert post_change(first_client, meeting, again).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Онлайн-заседание"

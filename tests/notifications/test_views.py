@@ -160,11 +160,16 @@ def test_only_coordinators_change_a_meeting(expert_client, client, coordinator, 
     )
     assert expert_client.get(f"/meetings/{meeting.pk}/change/").status_code == 403
     client.force_login(coordinator)
-    assert client.get(f"/meetings/{meeting.pk}/change/").status_code == 200
-    bad = client.post(f"/meetings/{meeting.pk}/change/", {"title": "Renamed", "starts_at": "not a date"})
+    page = client.get(f"/meetings/{meeting.pk}/change/")
+    assert page.status_code == 200
+    base = page.context["form"]["base_history_id"].value()
+    bad = client.post(
+        f"/meetings/{meeting.pk}/change/", {"title": "Renamed", "starts_at": "not a date", "base_history_id": base}
+    )
     assert bad.status_code == 400 and "Renamed" in bad.content.decode()
     response = client.post(
-        f"/meetings/{meeting.pk}/change/", {"title": "Renamed", "starts_at": "2030-01-02T10:00", "video_url": ""}
+        f"/meetings/{meeting.pk}/change/",
+        {"title": "Renamed", "starts_at": "2030-01-02T10:00", "video_url": "", "base_history_id": base},
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
