@@ -110,8 +110,15 @@ def activity_sentence(activity: Activity) -> str:
         return gettext("%(actor)s restored the section “%(heading)s”") % values
     if verb == V.FROZE:
         return gettext("%(actor)s froze edition “%(name)s”") % {**values, "name": data.get("name", "")}
-    if verb in (V.SCHEDULED, V.RESCHEDULED, V.MINUTED):
+    if verb in (V.SCHEDULED, V.RESCHEDULED, V.CANCELLED, V.MINUTED):
         meeting = {**values, "meeting": data.get("meeting", ""), "when": _local_when(data.get("starts_at"))}
+        if verb == V.CANCELLED and data.get("reason"):
+            return gettext("%(actor)s cancelled the meeting “%(meeting)s” of %(when)s: %(reason)s") % {
+                **meeting,
+                "reason": data["reason"],
+            }
+        if verb == V.CANCELLED:
+            return gettext("%(actor)s cancelled the meeting “%(meeting)s” of %(when)s") % meeting
         if verb == V.SCHEDULED:
             return gettext("%(actor)s scheduled the meeting “%(meeting)s” for %(when)s") % meeting
         if verb == V.RESCHEDULED:
@@ -124,6 +131,10 @@ def activity_sentence(activity: Activity) -> str:
     if verb in (V.TRANSLATED, V.CONFIRMED):
         # The language as a label in brackets: a sentence never declines a glued-in language name.
         translated = {**values, "language": _language_name(data.get("language", ""))}
+        if verb == V.TRANSLATED and data.get("to_version"):
+            return gettext(
+                "%(actor)s restored revision %(to_version)s of the translation of “%(heading)s” (%(language)s)"
+            ) % (translated | {"to_version": data["to_version"]})
         if verb == V.TRANSLATED:
             return gettext("%(actor)s updated the translation of “%(heading)s” (%(language)s)") % translated
         return gettext("%(actor)s confirmed the translation of “%(heading)s” is still accurate (%(language)s)") % (
@@ -169,6 +180,8 @@ def activity_line(activity: Activity) -> str:
         return gettext("scheduled the meeting “%(meeting)s”, %(when)s") % meeting
     if activity.verb == V.RESCHEDULED:
         return gettext("changed the meeting “%(meeting)s”, now %(when)s") % meeting
+    if activity.verb == V.CANCELLED:
+        return gettext("cancelled the meeting “%(meeting)s” of %(when)s") % meeting
     if activity.verb == V.MINUTED:
         return gettext("published the minutes of the meeting “%(meeting)s” of %(when)s") % meeting
     if activity.verb == V.FROZE:

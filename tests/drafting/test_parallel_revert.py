@@ -8,6 +8,7 @@ from drafting import services
 from drafting.models import Activity, ParallelText, RevisionKind
 from drafting.selectors.documents import document_stamp
 from drafting.selectors.parallel import CURRENT, OUTDATED, section_statuses
+from drafting.selectors.sentences import activity_sentence
 from drafting.services.parallel import parallel_text_confirm, parallel_text_revert, parallel_text_save
 from tests.factories import ExpertFactory, client_for, make_parallel_text, make_section
 
@@ -75,6 +76,8 @@ def test_restoring_is_recorded_as_a_translation_update_that_names_the_revision_r
     activity = Activity.objects.filter(actor=coordinator).order_by("-pk").first()
     assert activity.verb == Activity.Verb.TRANSLATED and activity.section_id == section.pk
     assert activity.data["to_version"] == 1 and activity.data["version"] == 3 and activity.data["language"] == "kk"
+    sentence = activity_sentence(activity)
+    assert "restored revision 1 of the translation of" in sentence and "(Kazakh)" in sentence
 
 
 def test_a_stale_base_is_refused_and_nothing_is_restored(section, kazakh, coordinator):
