@@ -28,6 +28,7 @@ from drafting.models import (
     change_reason_display,
 )
 from kisi_portal.admin_safety import SafeObjectIdAdminMixin
+from search.services import index as search_entries
 
 
 class HistoryAdmin(SafeObjectIdAdminMixin, SimpleHistoryAdmin):
@@ -220,8 +221,30 @@ class ParallelTextAdmin(ParallelTextHistoryMixin, HistoryAdmin):
         return False
 
 
+class SearchIndexedMixin:
+    """Admin edits reach the search results at once, as the portal's own saves do (search/services/index.py).
+
+    The entry is written after the related objects (a meeting's agenda inline), and a deletion
+    prunes the entries of everything it took with it.
+    """
+
+    index_for_search = None  # staticmethod(an index_* function of search.services.index) for this model
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.index_for_search(form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        search_entries.prune()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        search_entries.prune()
+
+
 @admin.register(Proposal)
-class ProposalAdmin(ReadableHistoryMixin, HistoryAdmin):
+class ProposalAdmin(SearchIndexedMixin, ReadableHistoryMixin, HistoryAdmin):
     """Decisions on proposals (merge, reject, withdraw) are made in the portal, through its services:
     a status set here would claim a merge that never happened, so it and its traces are read-only."""
 
@@ -233,10 +256,11 @@ class ProposalAdmin(ReadableHistoryMixin, HistoryAdmin):
     readonly_fields = ["status", "decided_by", "decided_at", "merged_version", "agreed_meeting"]
     form = UnchangedSinceOpenedForm
     history_text_fields = ("title", "text", "rationale")
+    index_for_search = staticmethod(search_entries.index_proposal)
 
 
 @admin.register(Comment)
-class CommentAdmin(ReadableHistoryMixin, HistoryAdmin):
+class CommentAdmin(SearchIndexedMixin, ReadableHistoryMixin, HistoryAdmin):
     list_display = ["__str__", "section", "proposal", "is_resolved", "created_at"]
     list_filter = ["is_resolved"]
     search_fields = ["body", "quote", "author__username", "author__expert__full_name"]
@@ -244,6 +268,7 @@ class CommentAdmin(ReadableHistoryMixin, HistoryAdmin):
     raw_id_fields = ["section", "proposal", "parent", "author"]
     form = UnchangedSinceOpenedForm
     history_text_fields = ("body",)
+    index_for_search = staticmethod(search_entries.index_comment)
 
     def save_model(self, request, obj, form, change):
         from drafting.markdown import render_markdown
@@ -284,7 +309,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(SearchIndexedMixin, HistoryAdmin):
     list_display = ["title", "starts_at", "duration", "edition", "cancelled_at"]
     search_fields = ["title", "minutes", "agenda_note"]
     list_filter = ["concept"]
@@ -293,6 +318,7 @@ class MeetingAdmin(HistoryAdmin):
     # Cancelling mails the invited: it is done on the meeting's page (drafting.services.meeting_cancel), not here.
     readonly_fields = ["cancelled_at", "cancelled_by", "cancel_reason"]
     form = UnchangedSinceOpenedForm
+    index_for_search = staticmethod(search_entries.index_meeting)
 
     def save_model(self, request, obj, form, change):
         from drafting.markdown import render_markdown

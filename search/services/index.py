@@ -1,7 +1,8 @@
 """Keep the search index in step with the drafting records. Each call runs in the caller's transaction.
 
 The drafting services call these after every save of a section revision, a proposal, a comment
-or a meeting, so the index never needs triggers; `manage.py reindex_search` rebuilds it whole.
+or a meeting, and the admin after its saves and deletions (drafting/admin.py), so the index
+never needs triggers; `manage.py reindex_search` rebuilds it whole.
 """
 
 from django.contrib.postgres.search import SearchVector
@@ -138,6 +139,27 @@ def index_meeting(meeting) -> None:
         text=text,
         url=meeting.get_absolute_url(),
     )
+
+
+def prune() -> int:
+    """Take out the entries of proposals, comments and meetings that no longer exist; returns how many.
+
+    Deleting happens only in the admin (the portal withdraws and resolves instead), and a deletion
+    there takes what cascades with it: a proposal its comments, a comment its replies. One query
+    per kind finds every entry left behind, however it was deleted.
+    """
+    from drafting.models import Comment, Meeting, Proposal
+
+    removed = 0
+    for kind, model in (
+        (SearchEntry.Kind.PROPOSAL, Proposal),
+        (SearchEntry.Kind.COMMENT, Comment),
+        (SearchEntry.Kind.MEETING, Meeting),
+    ):
+        removed += (
+            SearchEntry.objects.filter(kind=kind).exclude(object_id__in=model.objects.values("pk")).delete()[0]
+        )
+    return removed
 
 
 def reindex_all() -> dict[str, int]:

@@ -291,3 +291,66 @@ def test_migrate_indexes_a_database_that_had_records_before_search(concept, expe
     SearchEntry.objects.filter(kind="section").update(title="kept")
     index_existing_records(sender=None)
     assert SearchEntry.objects.get(kind="section").title == "kept"
+
+
+# Edits and deletions in the admin reach the index at once
+
+
+def admin_change(client, obj, **changes):
+    url = f"/admin/drafting/{obj._meta.model_name}/{obj.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in (data | changes).items()}
+    return client.post(url, data)
+
+
+def test_a_comment_edited_in_the_admin_is_found_by_its_new_words(client, staff, concept, expert):
+    section = make_section(concept, "Цели", "Укрепление единства.", user=expert)
+    comment = services.comment_add(author=expert, body="Черновой отзыв.", section=section)
+    client.force_login(staff)
+
+    assert admin_change(client, comment, body="Исправленный отзыв о суверенитете.").status_code == 302
+
+    assert SearchEntry.objects.get(kind="comment", object_id=comment.pk).text == "Исправленный отзыв о суверенитете."
+    client.force_login(expert)
+    assert f"#comment-{comment.pk}" in _search(client, q="суверенитете").text
+
+
+def test_pruning_takes_out_every_entry_whose_record_was_deleted(concept):
+    """Admin deletions end with a prune (drafting/admin.py), which finds the entries left behind at one query a kind."""
+    from drafting.models import Activity, Comment
+    from search.services.index import prune
+
+    data = make_discussion(concept)
+    thread = data["objects"]["comment"]
+    replies = list(thread.replies.values_list("pk", flat=True))
+    assert replies and SearchEntry.objects.filter(kind="comment", object_id__in=replies).exists()
+    Activity.objects.all().delete()  # the records that protect a comment from deletion
+
+    Comment.objects.filter(pk__in=replies).delete()
+    Comment.objects.filter(pk=thread.pk).delete()
+
+    assert prune() == 1 + len(replies)
+    assert not SearchEntry.objects.filter(kind="comment").exists()
+    assert SearchEntry.objects.filter(kind="proposal").exists() and prune() == 0
+
+
+def test_a_meetings_notes_changed_in_the_admin_are_found(client, staff, concept):
+    data = make_discussion(concept)
+    meeting = data["objects"]["meeting"]
+    item = meeting.items.get()
+    client.force_login(staff)
+    url = f"/admin/drafting/meeting/{meeting.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    post = {name: form[name].value() for name in form.fields}
+    post = {k: ("" if v is None else v) for k, v in post.items()} | {"agenda_note": "Итоги по разделу о языках."}
+    local = timezone.localtime(meeting.starts_at)
+    post |= {"starts_at_0": local.strftime("%Y-%m-%d"), "starts_at_1": local.strftime("%H:%M:%S")}
+    post |= {"items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "1", "items-0-id": item.pk, "items-0-meeting": meeting.pk}
+    post |= {"items-0-proposal": item.proposal_id, "items-0-outcome": item.outcome, "items-0-order": item.order}
+
+    response = client.post(url, post)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    entry = SearchEntry.objects.get(kind="meeting", object_id=meeting.pk)
+    assert entry.text.startswith("Итоги по разделу о языках.") and "Точнее о единстве" in entry.text
