@@ -17,7 +17,8 @@ One module per concern:
 * ``matching``: the common blocks of two sequences, narrowed patience-style so 100 KB texts
   take milliseconds rather than SequenceMatcher's minutes;
 * ``diff``: word diffs for people, their word counts and their HTML;
-* ``merge``: three-way merge of a stale edit or proposal, with conflicts;
+* ``merge``: three-way merge of a stale edit or proposal, with conflicts; telling whether a text
+  already contains a change, and taking it back out;
 * ``attribution``: which revision last changed each paragraph;
 * ``overlaps``: the stretches a proposal changes, and which proposals overlap;
 * ``anchors``: quote anchors (TextQuoteSelector) and finding them again.
@@ -39,7 +40,14 @@ from drafting.text.anchors import (
 from drafting.text.attribution import attribute_paragraphs, attribute_step
 from drafting.text.diff import DiffChunk, diff_stats, render_inline_diff, render_side_by_side, word_diff
 from drafting.text.matching import MATCH_BUDGET, changed_opcodes
-from drafting.text.merge import CONFLICT_CONTEXT_TOKENS, MergeConflict, MergeResult, merge_three_way
+from drafting.text.merge import (
+    CONFLICT_CONTEXT_TOKENS,
+    MergeConflict,
+    MergeResult,
+    contains_change,
+    merge_three_way,
+    take_out,
+)
 from drafting.text.overlaps import changed_spans, overlapping_pairs
 from drafting.text.tokens import TOKEN_RE, WORD_RE, split_paragraphs, tokenize
 
@@ -66,6 +74,8 @@ __all__ = [
     "locate_anchor",
     "make_anchor",
     "merge_three_way",
+    "contains_change",
+    "take_out",
     "overlapping_pairs",
     "render_inline_diff",
     "render_side_by_side",

@@ -98,3 +98,29 @@ def _merge_regions(base: str, current: str, mine: str) -> Iterator[tuple[str, tu
 def _merge3(base: list[str], current: list[str], mine: list[str]) -> Iterator[tuple]:
     """merge3's groups: ("unchanged" | "a" | "same" | "b", items) or ("conflict", base, current, mine)."""
     return Merge3(base, current, mine, sequence_matcher=_Matcher).merge_groups()
+
+
+def contains_change(base: str, text: str, change: str) -> bool:
+    """Whether `text` already makes the change from `base` to `change`: merging it in changes nothing."""
+    if change == base:
+        return False
+    merged = merge_three_way(base, text, change)
+    return merged.clean and merged.text == text
+
+
+def take_out(base: str, text: str, change: str) -> str | None:
+    """`text` without the change from `base` to `change` it contains, or None if it cannot be told apart.
+
+    Taking the change out is a three-way merge from `change` towards both `text` (what else
+    `text` changed) and `base` (the change undone). The result counts only when it is clean,
+    differs from `text` (so `text` did contain the change) and putting the change back into it
+    gives `text` again exactly: then `text` is the result plus the change, and nothing of the
+    person's own edits is lost by leaving the change out.
+    """
+    if change == base:
+        return None
+    rest = merge_three_way(change, text, base)
+    if not rest.clean or rest.text == text:
+        return None
+    back = merge_three_way(base, rest.text, change)
+    return rest.text if back.clean and back.text == text else None

@@ -174,17 +174,32 @@ def word_proposals_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def word_proposals_review(request: HttpRequest, pk: int, sha256: str) -> HttpResponse:
-    """Each changed section as was / proposed, and one rationale; confirming creates the proposals."""
+    """Each changed section as was / proposed, and one rationale; confirming creates the proposals.
+
+    Open proposals accepted in Word are named per section and left out unless the person keeps them.
+    """
     concept = get_concept(pk)
     require_perm(request.user, "drafting.add_proposal", str(ONLY_MEMBERS))
     data = _pending(request, sha256)
-    form = WordProposalsForm(request.POST or None)
+    try:
+        changes = word_selectors.word_file_changes(concept=concept, author=request.user, data=data)
+    except ValidationError as error:  # e.g. an export of another Concept, opened under this one's address
+        messages.error(request, " ".join(error.messages))
+        return redirect("drafting:word-proposals", pk=concept.pk)
+    form = WordProposalsForm(request.POST or None, changes=changes)
     if request.method == "POST" and form.is_valid():
         created = []
 
         def create(cleaned):
             created.extend(
-                proposals_from_word(concept=concept, author=request.user, data=data, rationale=cleaned["rationale"])
+                proposals_from_word(
+                    concept=concept,
+                    author=request.user,
+                    data=data,
+                    rationale=cleaned["rationale"],
+                    keep_accepted=set(cleaned["keep_accepted"]),
+                    reviewed=cleaned["reviewed"],
+                )
             )
             return created[0] if created else concept
 
@@ -203,11 +218,8 @@ def word_proposals_review(request: HttpRequest, pk: int, sha256: str) -> HttpRes
             return redirect(
                 reverse("drafting:proposal-list", args=[concept.pk]) if created or not sent.created else sent.obj
             )
-    try:
-        changes = word_selectors.word_file_changes(concept=concept, author=request.user, data=data)
-    except ValidationError as error:  # e.g. an export of another Concept, opened under this one's address
-        messages.error(request, " ".join(error.messages))
-        return redirect("drafting:word-proposals", pk=concept.pk)
+    if form.is_bound:
+        form.renew_review(changes)  # the page shows the sections as they are now
     context = {
         "concept": concept,
         "form": form,

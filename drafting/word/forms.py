@@ -7,9 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from drafting.forms import COMMENT_MAX_CHARS, SubmittedOnce
+from drafting.selectors.word import review_fingerprint
+from drafting.services.word_proposals import STALE_REVIEW
 from drafting.word import safety
 
 FILE_NAME_MAX = 200
+
+LOST_REVIEW = _(
+    "The form lost the mark of the review you saw, so it cannot tell whether the sections are still as shown. "
+    "Nothing was created; check the sections below again, then confirm."
+)
 
 
 class WordUploadForm(forms.Form):
@@ -62,10 +69,57 @@ class WordOutlineForm(SubmittedOnce):
         return cleaned
 
 
+class SectionIdsField(forms.TypedMultipleChoiceField):
+    """Section ids sent by ticked boxes; which sections offer a box is the page's business, checked by the service."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
 class WordProposalsForm(SubmittedOnce):
+    """One rationale for all the proposals; per section, whether to keep in the open proposals found in the file.
+
+    `reviewed` carries the fingerprint of what the page showed (drafting.selectors.word.review_fingerprint),
+    so confirming after the open proposals moved is refused instead of creating what nobody saw.
+    """
+
     rationale = forms.CharField(
         label=_("Rationale"),
         max_length=COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Why the group should accept these changes; it goes with each proposal."),
     )
+    keep_accepted = SectionIdsField(required=False)
+    reviewed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, changes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed"].initial = review_fingerprint(changes)
+        self.lost_review = self.is_bound and not self.data.get(self.add_prefix("reviewed"))
+        if self.lost_review:
+            self.renew_review(changes)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.lost_review:
+            raise ValidationError(LOST_REVIEW)
+        return cleaned
+
+    def renew_review(self, changes) -> None:
+        """The next sending confirms the page shown now; if that differs from the one confirmed, say so."""
+        current = review_fingerprint(changes)
+        sent = self.data.get(self.add_prefix("reviewed"))
+        if sent and sent != current and str(STALE_REVIEW) not in self.non_field_errors():
+            self.add_error(None, STALE_REVIEW)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("reviewed")] = current
+
+    @property
+    def kept_sections(self) -> set[int]:
+        """The sections whose box to keep the proposals found in them is ticked, as sent (none at first)."""
+        if not self.is_bound:
+            return set()
+        return {int(v) for v in self.data.getlist(self.add_prefix("keep_accepted")) if v.isdigit()}

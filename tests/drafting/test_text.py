@@ -474,3 +474,30 @@ def test_changed_opcodes_of_a_long_rewritten_text_leave_unmatched_stretches_whol
     old = tokenize(" ".join(["бір екі үш"] * 3000))
     new = tokenize(" ".join(["один два три"] * 3000))
     assert changed_opcodes(old, new) == [("replace", 0, len(old), 0, len(new))]
+
+
+@given(prose, prose)
+def test_a_text_that_is_only_the_change_gives_back_the_base_when_the_change_is_taken_out(base, change):
+    from drafting.text import contains_change, take_out
+
+    if change == base:
+        assert take_out(base, change, change) is None and not contains_change(base, change, change)
+        return
+    assert contains_change(base, change, change)
+    rest = take_out(base, change, change)
+    assert rest == base
+
+
+sentence = st.lists(st.sampled_from(KAZAKH_WORDS + RUSSIAN_WORDS), min_size=1, max_size=12).map(" ".join)
+
+
+@given(sentence, sentence, sentence, sentence)
+def test_an_accepted_change_is_taken_out_and_the_persons_own_edit_stays(first, second, changed, edited):
+    from drafting.text import take_out
+
+    base = f"{first}\n\n{second}"
+    change = f"{changed}\n\n{second}"  # someone's proposal, accepted in Word
+    uploaded = f"{changed}\n\n{edited}"  # then the person's own edit of the other paragraph
+    if changed == first or edited == second:
+        return
+    assert take_out(base, uploaded, change) == f"{first}\n\n{edited}"

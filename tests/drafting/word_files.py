@@ -114,3 +114,52 @@ def zip_bomb() -> bytes:
 def encrypted_ole() -> bytes:
     """The start of a password-protected Word file: an OLE compound file (EncryptedPackage inside)."""
     return bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 4096
+
+
+def accept_all(data: bytes) -> bytes:
+    """Press "Accept all changes" in Word: insertions become plain text, deletions go, tracked marks vanish.
+
+    A deleted paragraph mark joins the paragraph to the next one, as Word does.
+    """
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    source = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(source.read("word/document.xml"))
+    for mark in list(root.iter(f"{w}rPrChange", f"{w}pPrChange")):
+        mark.getparent().remove(mark)
+    for props in list(root.iter(f"{w}rPr")):
+        if props.getparent().tag != f"{w}pPr":
+            continue
+        for inserted in props.findall(f"{w}ins"):
+            props.remove(inserted)
+        deleted = props.find(f"{w}del")
+        if deleted is not None:
+            props.remove(deleted)
+            paragraph = props.getparent().getparent()
+            following = paragraph.getnext()
+            if following is not None and following.tag == f"{w}p":
+                anchor = following.find(f"{w}pPr")
+                content = [node for node in paragraph if node.tag != f"{w}pPr"]
+                for node in reversed(content):
+                    if anchor is None:
+                        following.insert(0, node)
+                    else:
+                        anchor.addnext(node)
+                paragraph.getparent().remove(paragraph)
+    for mark in list(root.iter(f"{w}del", f"{w}moveFrom")):
+        mark.getparent().remove(mark)
+    for mark in list(root.iter(f"{w}ins", f"{w}moveTo")):
+        parent = mark.getparent()
+        position = parent.index(mark)
+        for offset, node in enumerate(list(mark)):
+            parent.insert(position + offset, node)
+        parent.remove(mark)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(info, content)
+    return buffer.getvalue()
