@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from members.models import AccountSettings, Expert, Organisation
 from members.roles import COORDINATOR_GROUP, EXPERT_GROUP, group_for_role
@@ -232,8 +232,15 @@ def _account_settings_update(*, user, reason: str, **values) -> AccountSettings:
     """Set fields of the person's settings under a row lock, with a history row; the same values write nothing."""
     account_settings = AccountSettings.objects.select_for_update().filter(user=user).first()
     if account_settings is None:
-        account_settings = AccountSettings(user=user)
-    elif all(getattr(account_settings, name) == value for name, value in values.items()):
+        try:
+            with transaction.atomic():  # two first changes at once meet on the unique user
+                account_settings = AccountSettings(user=user, **values)
+                account_settings._change_reason = reason
+                account_settings.save()
+            return account_settings
+        except IntegrityError:
+            account_settings = AccountSettings.objects.select_for_update().get(user=user)
+    if all(getattr(account_settings, name) == value for name, value in values.items()):
         return account_settings
     for name, value in values.items():
         setattr(account_settings, name, value)

@@ -17,7 +17,7 @@ def paragraph_numbers_on(request: HttpRequest) -> bool:
     person's account; without it, the saved choice holds, on every section and the document.
     """
     choice = request.GET.get("numbers")
-    if choice in ("on", "off") and request.user.is_authenticated:
+    if choice in ("on", "off") and request.user.is_authenticated and request.method == "GET":
         shown = choice == "on"
         if shown != paragraph_numbers_shown(request.user):
             request.user.account_settings = account_paragraph_numbers_set(user=request.user, shown=shown)

@@ -162,3 +162,22 @@ def test_two_coordinators_merging_overlapping_proposals_at_once_show_the_second_
         section.refresh_from_db()
         assert section.version == 2
         assert Proposal.objects.get(pk=loser.proposal.pk).is_open
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_first_settings_changes_at_once_both_stay_and_neither_fails():
+    from members.models import AccountSettings
+    from members.services import account_language_set, account_paragraph_numbers_set
+
+    for _ in range(ROUNDS):
+        user = ExpertFactory().user
+        outcomes = run_at_once(
+            [
+                lambda user=user: account_paragraph_numbers_set(user=user, shown=False),
+                lambda user=user: account_language_set(user=user, language="kk"),
+            ]
+        )
+        assert all(isinstance(o, AccountSettings) for o in outcomes), outcomes
+        saved = AccountSettings.objects.get(user=user)
+        assert (saved.paragraph_numbers, saved.language) == (False, "kk")
