@@ -40,6 +40,31 @@ class MeetingLengthField(forms.IntegerField):
         return None if minutes is None else timedelta(minutes=minutes)
 
 
+class MeetingTimeField(forms.DateTimeField):
+    """A meeting's date and time, in Almaty time, within a span a calendar and a page can show.
+
+    Without a bound, a start near the year 9999 (or before the year 1 in UTC) overflows when its
+    end or its UTC time is computed, and every page listing the meeting would fail.
+    """
+
+    EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+        except OverflowError:
+            raise forms.ValidationError(self._out_of_range(), code="out_of_range") from None
+        if moment is not None and not self.EARLIEST_YEAR <= moment.year <= self.LATEST_YEAR:
+            raise forms.ValidationError(self._out_of_range(), code="out_of_range")
+        return moment
+
+    def _out_of_range(self) -> str:
+        return _("Enter a date between the years %(earliest)s and %(latest)s.") % {
+            "earliest": self.EARLIEST_YEAR,
+            "latest": self.LATEST_YEAR,
+        }
+
+
 class InviteesMixin:
     """The invitees field: every active member, shown grouped by bloc; none ticked means everyone."""
 
@@ -83,7 +108,7 @@ def validate_http_url(value: str) -> None:
 
 class MeetingForm(InviteesMixin, SubmittedOnce):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(
+    starts_at = MeetingTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("A meeting that already took place can be recorded too."),

@@ -112,6 +112,16 @@ def test_videoconference_link_must_be_http(coordinator_client, concept, link):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("when", ["9999-12-31T22:30", "0001-01-01T01:00", "1999-12-31T10:00", "2101-01-01T10:00"])
+def test_a_meeting_out_of_the_calendars_range_is_refused_with_the_form_kept(coordinator_client, concept, when):
+    response = schedule(coordinator_client, concept, starts_at=when)
+    assert response.status_code == 400
+    assert "Enter a date between the years 2000 and 2100." in response.text
+    assert "Meeting of 12 June" in response.text
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_meeting_that_already_took_place_can_be_recorded(coordinator_client, concept):
     assert schedule(coordinator_client, concept, starts_at="2020-06-01T15:00").status_code == 302
 
