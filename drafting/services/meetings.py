@@ -31,6 +31,7 @@ from drafting.services import versions
 from drafting.services.activity import record
 from drafting.services.proposals import proposal_reject
 from drafting.services.revisions import lock_proposal, stamp
+from members.models import Expert
 from search.services.index import index_meeting
 
 
@@ -125,6 +126,12 @@ def meeting_change(
     if locked.is_cancelled:
         raise _cancelled_error(locked, _("The meeting “%(title)s” was cancelled: it can no longer be changed."))
     duration = locked.duration if duration is None else duration
+    if invitees is not None:
+        # Invitees who have since left the group have no box on the form; they stay named, or a
+        # list of only such people would silently become the whole Working Group.
+        invitees = {getattr(e, "pk", e) for e in invitees} | set(
+            locked.invitees.filter(is_active=False).values_list("pk", flat=True)
+        )
     latest = versions.latest_history_id(locked)
     if base_history_id is not None and base_history_id != latest:
         title, starts_at, duration, video_url, agenda_note, invitees = _merge_stale_change(
@@ -181,16 +188,33 @@ def _merge_stale_change(locked: Meeting, base, merge, mine: tuple) -> tuple:
     )
     agenda_note = merge.text("agenda_note", base.agenda_note, locked.agenda_note, agenda_note)
     if invitees is not None:
-        invitees = merge.members(
-            "invitees",
-            set(base.invitees.values_list("expert_id", flat=True)),
-            set(locked.invitees.values_list("pk", flat=True)),
-            {getattr(e, "pk", e) for e in invitees},
-        )
+        base_invitees = set(base.invitees.values_list("expert_id", flat=True))
+        current_invitees = set(locked.invitees.values_list("pk", flat=True))
+        # No one named means the whole Working Group: going from named people to everyone (or
+        # back) is a choice, not a set to merge, so only named lists merge member by member.
+        if base_invitees and current_invitees and invitees:
+            invitees = merge.members("invitees", base_invitees, current_invitees, invitees)
+        else:
+            invitees = merge.choice(
+                "invitees",
+                frozenset(base_invitees),
+                frozenset(current_invitees),
+                frozenset(invitees),
+                label=field("invitees").verbose_name,
+                shown=_invitees_shown,
+            )
+            merge.drafts["invitees"] = sorted(invitees)
     if "starts_at" in merge.drafts:  # the form shows local time, as it was typed
         merge.drafts["starts_at"] = timezone.localtime(merge.drafts["starts_at"]).strftime("%Y-%m-%dT%H:%M")
     merge.check()
     return title, starts_at, timedelta(minutes=minutes), video_url, agenda_note, invitees
+
+
+def _invitees_shown(pks) -> str:
+    if not pks:
+        return _("the whole Working Group")
+    names = Expert.objects.filter(pk__in=pks).order_by("full_name")
+    return ", ".join(expert.display_name for expert in names)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -169,6 +170,20 @@ def test_a_reminder_still_waiting_in_the_outbox_is_withdrawn_when_the_meeting_is
     assert not Mail.objects.filter(kind=Mail.Kind.REMINDER).exists()
 
 
+def test_an_invitation_still_in_the_outbox_when_the_meeting_is_cancelled_is_not_sent(
+    concept, expert, coordinator, deliver
+):
+    meeting = _schedule(concept, coordinator, invitees=[expert.expert])
+    meeting_cancel(meeting=meeting, user=coordinator)  # before the worker sent the invitation
+
+    deliver()
+
+    subjects = [m.subject for m in mail.outbox if m.to == [expert.email]]
+    assert len(subjects) == 1 and subjects[0].startswith("Cancelled:"), subjects
+    assert _event(mail.outbox[0])["status"] == "CANCELLED"
+    assert not Mail.objects.filter(state=Mail.State.QUEUED).exists()
+
+
 def test_the_minutes_go_to_the_invitees(concept, expert, other_expert, coordinator, deliver):
     meeting = _schedule(concept, coordinator, starts_at=timezone.now() - timedelta(hours=3), invitees=[expert.expert])
     services.meeting_update(meeting=meeting, user=coordinator, minutes="We met.")
@@ -184,6 +199,45 @@ def test_an_invitee_who_left_the_group_is_not_written_to_and_the_group_is_not_in
     _schedule(concept, coordinator, invitees=[gone])
     deliver()
     assert mail.outbox == []
+
+
+def test_changing_a_meeting_whose_invitees_all_left_does_not_invite_the_whole_group(
+    concept, expert, other_expert, coordinator, deliver
+):
+    gone = ExpertFactory(is_active=False)
+    meeting = _schedule(concept, coordinator, invitees=[gone])
+    _change(meeting, coordinator, title="Renamed", invitees=[])  # the form has no box for someone inactive
+    deliver()
+    assert list(meeting.invitees.all()) == [gone]
+    assert mail.outbox == [] and not Notice.objects.filter(recipient__in=[expert, other_expert]).exists()
+
+
+def test_a_stale_change_between_named_people_and_the_whole_group_is_refused(concept, expert, other_expert, coordinator):
+    from drafting.services.versions import StaleConflict, latest_history_id
+
+    meeting = _schedule(concept, coordinator, invitees=[expert.expert])
+    opened = latest_history_id(meeting)
+    _change(meeting, coordinator, invitees=[])  # another coordinator invites the whole group
+
+    with pytest.raises(StaleConflict) as refused:
+        _change(meeting, coordinator, invitees=[expert.expert, other_expert.expert], base_history_id=opened)
+
+    assert "the whole Working Group" in " ".join(refused.value.messages)
+    assert sorted(refused.value.drafts["invitees"]) == sorted([expert.expert.pk, other_expert.expert.pk])
+    assert list(meeting.invitees.all()) == []
+
+
+def test_stale_changes_of_two_named_lists_keep_both_peoples_additions(concept, expert, other_expert, coordinator):
+    from drafting.services.versions import latest_history_id
+
+    third = ExpertFactory()
+    meeting = _schedule(concept, coordinator, invitees=[expert.expert])
+    opened = latest_history_id(meeting)
+    _change(meeting, coordinator, invitees=[expert.expert, other_expert.expert])
+
+    _change(meeting, coordinator, invitees=[expert.expert, third], base_history_id=opened)
+
+    assert set(meeting.invitees.all()) == {expert.expert, other_expert.expert, third}
 
 
 def test_notices_of_a_meeting_for_many_invitees_take_a_fixed_number_of_queries(
