@@ -224,11 +224,16 @@ class ParallelTextAdmin(ParallelTextHistoryMixin, HistoryAdmin):
 class SearchIndexedMixin:
     """Admin edits reach the search results at once, as the portal's own saves do (search/services/index.py).
 
-    The entry is written after the related objects (a meeting's agenda inline), and a deletion
-    prunes the entries of everything it took with it.
+    The entry is written when the object is saved (a revert from its history page stops there)
+    and again after its related objects (a meeting's agenda inline); a deletion prunes the entries
+    of everything it took with it.
     """
 
     index_for_search = None  # staticmethod(an index_* function of search.services.index) for this model
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.index_for_search(obj)  # a revert from the history page saves without save_related
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -156,9 +156,7 @@ def prune() -> int:
         (SearchEntry.Kind.COMMENT, Comment),
         (SearchEntry.Kind.MEETING, Meeting),
     ):
-        removed += (
-            SearchEntry.objects.filter(kind=kind).exclude(object_id__in=model.objects.values("pk")).delete()[0]
-        )
+        removed += SearchEntry.objects.filter(kind=kind).exclude(object_id__in=model.objects.values("pk")).delete()[0]
     return removed
 
 

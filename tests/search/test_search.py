@@ -354,3 +354,21 @@ def test_a_meetings_notes_changed_in_the_admin_are_found(client, staff, concept)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     entry = SearchEntry.objects.get(kind="meeting", object_id=meeting.pk)
     assert entry.text.startswith("Итоги по разделу о языках.") and "Точнее о единстве" in entry.text
+
+
+def test_a_comment_reverted_from_its_admin_history_is_found_by_its_old_words_again(client, staff, concept, expert):
+    section = make_section(concept, "Цели", "Укрепление единства.", user=expert)
+    comment = services.comment_add(author=expert, body="Первый отзыв о суверенитете.", section=section)
+    first = comment.history.order_by("history_id").first()
+    services.comment_edit(comment=comment, user=expert, body="Второй отзыв.")
+    assert SearchEntry.objects.get(kind="comment", object_id=comment.pk).text == "Второй отзыв."
+    client.force_login(staff)
+    url = f"/admin/drafting/comment/{comment.pk}/history/{first.history_id}/"
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}
+
+    assert client.post(url, data).status_code == 302
+
+    comment.refresh_from_db()
+    assert comment.body == "Первый отзыв о суверенитете."
+    assert SearchEntry.objects.get(kind="comment", object_id=comment.pk).text == "Первый отзыв о суверенитете."
