@@ -77,6 +77,9 @@ def deliver(pk: int) -> str:
     )
     if mail is None:
         return "skipped"
+    if _calendar_entry_of_a_cancelled_meeting(mail):
+        mail.delete()  # withdrawn, as reminders are on cancelling; the in-app notice stays
+        return "skipped"
     address = mail.recipient.email
     try:
         validate_email(address)
@@ -99,6 +102,16 @@ def deliver(pk: int) -> str:
     mail.state, mail.sent_at, mail.attempts = Mail.State.SENT, timezone.now(), mail.attempts + 1
     mail.save(update_fields=["state", "sent_at", "attempts"])
     return "sent"
+
+
+def _calendar_entry_of_a_cancelled_meeting(mail: Mail) -> bool:
+    """A reminder, invitation or update queued before its meeting was cancelled (or waiting on a retry).
+
+    Sent now, it would put the cancelled event back into the calendar (METHOD:REQUEST). Only the
+    cancellation itself still goes out.
+    """
+    meeting = mail.meeting
+    return meeting is not None and meeting.cancelled_at is not None and mail.data.get("method") != "CANCEL"
 
 
 def _fail(mail: Mail, reason: str) -> str:

@@ -326,3 +326,26 @@ def test_cancelling_without_a_reason_is_fine(coordinator_client, upcoming):
     assert (
         sentence.startswith("Kanat Coordinator cancelled the meeting “Meeting of 12 June” of ") and ": " not in sentence
     )
+
+
+@pytest.mark.django_db
+def test_a_proposal_on_a_cancelled_meetings_agenda_says_the_meeting_was_cancelled(
+    expert_client, concept, coordinator, expert
+):
+    from tests.factories import make_section
+
+    section = make_section(concept, "Цели", "Единство.", user=expert)
+    proposal = services.proposal_create_amendment(
+        section=section, author=expert, title="Точнее", text="Единство народа.", rationale="R", base_version=1
+    )
+    meeting = services.meeting_schedule(
+        concept=concept, user=coordinator, title="Заседание", starts_at=timezone.now() + timedelta(days=3),
+        proposals=[proposal],
+    )  # fmt: skip
+    page = expert_client.get(proposal.get_absolute_url()).text
+    assert 'Заседание</a> <span class="badge badge--withdrawn">Cancelled' not in page
+
+    meeting_cancel(meeting=meeting, user=coordinator)
+
+    page = expert_client.get(proposal.get_absolute_url()).text
+    assert 'Заседание</a> <span class="badge badge--withdrawn">Cancelled</span>' in page
