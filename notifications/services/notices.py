@@ -50,8 +50,13 @@ def _concept_id(activity: Activity):
     return None
 
 
-def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list]:
-    """{user id: category} for everyone the activity concerns, and the watches read (never the actor)."""
+def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list, set[int]]:
+    """{user id: category} for everyone the activity concerns, the watches read, and who gets a calendar entry.
+
+    The actor is never among them. For a meeting event the calendar entry (an .ics) goes to the
+    invited only; someone who watches the meeting without being invited hears of it too, by a
+    plain notice.
+    """
     verb = activity.verb
     categories: dict[int, str] = {}
     proposal_section = activity.proposal.section_id if activity.proposal is not None else None
@@ -78,8 +83,9 @@ def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list]:
         elif watch.proposal_id and verb == V.MERGED:
             add(watch.user_id, Category.SECTION)
         elif watch.meeting_id and verb in MEETING_EVENTS:
-            # A calendar entry goes to the invited only; the minutes reach whoever follows the meeting.
-            if verb == V.MINUTED or watch.user_id in audience:
+            # Whoever follows the meeting hears what happens to it; a change of the invitees alone
+            # concerns only those added or taken off.
+            if watch.user_id in audience or verb != V.RESCHEDULED or (activity.data or {}).get("details_changed", True):
                 add(watch.user_id, Category.MEETING)
         elif (watch.section_id or watch.concept_id) and verb == V.PROPOSED:
             add(watch.user_id, Category.PROPOSAL)
@@ -103,7 +109,7 @@ def recipients_for(activity: Activity, direct) -> tuple[dict[int, str], list]:
             if categories.get(user_id) in (None, Category.SECTION):
                 categories[user_id] = Category.TRANSLATION
     categories.pop(activity.actor_id, None)
-    return categories, watches
+    return categories, watches, audience
 
 
 def meeting_event_audience(activity: Activity) -> set[int]:
@@ -147,7 +153,7 @@ def translation_keepers(section) -> list[int]:
 
 def notify_activity(activity: Activity, *, direct=(), exclude=()) -> list[Notice]:
     """Write the notices of one activity, the actor's auto-watch, and queue the immediate mails."""
-    categories, watches = recipients_for(activity, direct)
+    categories, watches, calendar = recipients_for(activity, direct)
     for user_id in exclude:
         categories.pop(user_id, None)
     if activity.verb in AUTO_WATCH:
@@ -180,14 +186,16 @@ def notify_activity(activity: Activity, *, direct=(), exclude=()) -> list[Notice
     if throttled:
         Watch.objects.filter(pk__in=throttled).update(mailed_at=now)
     if mailed:
-        outbox.queue([_mail_for(notice, activity) for notice in mailed])
+        outbox.queue([_mail_for(notice, activity, calendar=calendar) for notice in mailed])
     return notices
 
 
-def _mail_for(notice: Notice, activity: Activity) -> Mail:
+def _mail_for(notice: Notice, activity: Activity, *, calendar: set[int]) -> Mail:
     kind = Mail.Kind.NOTICE
-    if notice.category == Category.MEETING:
-        kind = Mail.Kind.MINUTES if activity.verb == V.MINUTED else Mail.Kind.INVITATION
+    if notice.category == Category.MEETING and activity.verb == V.MINUTED:
+        kind = Mail.Kind.MINUTES
+    elif notice.category == Category.MEETING and notice.recipient_id in calendar:
+        kind = Mail.Kind.INVITATION
     return Mail(
         recipient_id=notice.recipient_id,
         kind=kind,

@@ -251,3 +251,23 @@ def test_notices_of_a_meeting_for_many_invitees_take_a_fixed_number_of_queries(
             _change(meeting, coordinator, title="Moved")
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_someone_who_watches_a_meeting_without_being_invited_hears_of_its_cancellation_without_a_calendar_entry(
+    concept, expert, other_expert, coordinator, deliver
+):
+    from notifications.services.watches import watch_add
+
+    meeting = _schedule(concept, coordinator, invitees=[expert.expert])
+    watch_add(user=other_expert, meeting=meeting)
+    deliver()
+    mail.outbox.clear()
+
+    meeting_cancel(meeting=meeting, user=coordinator, reason="Перенос")
+    deliver()
+
+    assert Notice.objects.filter(recipient=other_expert, activity__verb="cancelled").exists()
+    (watcher_mail,) = [m for m in mail.outbox if m.to == [other_expert.email]]
+    assert not watcher_mail.attachments  # not invited: no calendar entry to cancel
+    (invitee_mail,) = [m for m in mail.outbox if m.to == [expert.email]]
+    assert _event(invitee_mail)["status"] == "CANCELLED"
