@@ -59,6 +59,9 @@ class QuotedCommentForm(CommentForm):
     )
     # The revision the passage was selected in; a missing or garbled one only means "not known".
     quote_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
+    # The words around the selection, to tell apart a passage that occurs twice.
+    quote_prefix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
+    quote_suffix = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=200)
 
     def clean_quote(self):
         return _clean_quote(self.cleaned_data["quote"])

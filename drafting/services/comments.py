@@ -29,6 +29,8 @@ def comment_add(
     parent: Comment | None = None,
     quote: str = "",
     quote_version: int | None = None,
+    quote_prefix: str = "",
+    quote_suffix: str = "",
 ) -> Comment:
     """Add a comment or a reply. A quote is anchored to its passage (W3C TextQuoteSelector).
 
@@ -36,7 +38,8 @@ def comment_add(
     (a selection may span formatting). `quote_version` is the revision the person was reading:
     if the section has changed since and the passage is no longer there, the comment is kept,
     anchored where the passage was in that revision, and shows as "passage changed". On a
-    proposal the quote is anchored in the proposal's text.
+    proposal the quote is anchored in the proposal's text. Where the passage occurs more than
+    once, `quote_prefix`/`quote_suffix` (the words around the selection) pick the occurrence.
     """
     if parent is not None:
         section, proposal = parent.section, parent.proposal
@@ -63,7 +66,13 @@ def comment_add(
         parent=parent,
     )
     if quote.strip() and parent is None:
-        anchor, version = _anchor_quote(quote, section=section, proposal=proposal, quote_version=quote_version)
+        anchor, version = _anchor_quote(
+            quote,
+            section=section,
+            proposal=proposal,
+            quote_version=quote_version,
+            around={"prefix": quote_prefix, "suffix": quote_suffix},
+        )
         comment.quote, comment.quote_prefix, comment.quote_suffix = anchor.quote, anchor.prefix, anchor.suffix
         comment.quote_version = version
     stamp(comment, author, ChangeReason.WRITTEN)
@@ -85,21 +94,23 @@ def comment_add(
 
 
 def _anchor_quote(
-    quote: str, *, section: Section | None, proposal: Proposal | None, quote_version: int | None
+    quote: str, *, section: Section | None, proposal: Proposal | None, quote_version: int | None, around: dict
 ) -> tuple[Anchor, int | None]:
     """The anchor of a quote and the revision it was made on; ValidationError if it is nowhere."""
     if section is None:
-        anchor = anchor_from_selection(proposal.text, quote)
+        anchor = anchor_from_selection(proposal.text, quote, **around)
         if anchor is None:
             raise ValidationError(_("The quoted passage is not in the text of this proposal."))
         return anchor, None
-    anchor = anchor_from_selection(section.body, quote) or anchor_from_selection(plain_text(section.body_html), quote)
+    anchor = anchor_from_selection(section.body, quote, **around) or anchor_from_selection(
+        plain_text(section.body_html), quote, **around
+    )
     if anchor is not None:
         return anchor, section.version
     if quote_version is not None and 1 <= quote_version < section.version:
         old_body = revision_text(section, quote_version)
-        anchor = anchor_from_selection(old_body, quote) or anchor_from_selection(
-            plain_text(revision_html(section.pk, quote_version, old_body)), quote
+        anchor = anchor_from_selection(old_body, quote, **around) or anchor_from_selection(
+            plain_text(revision_html(section.pk, quote_version, old_body)), quote, **around
         )
         if anchor is not None:
             return anchor, quote_version

@@ -174,10 +174,21 @@ def find_passage(text: str, quote: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
-def anchor_from_selection(text: str, quote: str, *, hint: int | None = None) -> Anchor | None:
-    """A TextQuoteSelector for a selection made on ``text``: its quote is the text's own words."""
+def anchor_from_selection(
+    text: str, quote: str, *, hint: int | None = None, prefix: str = "", suffix: str = ""
+) -> Anchor | None:
+    """A TextQuoteSelector for a selection made on ``text``: its quote is the text's own words.
+
+    Where the words occur more than once, ``prefix`` and ``suffix`` (the words the browser saw
+    around the selection) pick the occurrence the person selected; without them, the first.
+    """
     found = find_passage(text, quote.strip())
     if found is None:
         return None
     start, end = found
+    if hint is None and (prefix or suffix) and len(_occurrences(text, text[start:end])) > 1:
+        around = Anchor(text[start:end], prefix[-ANCHOR_CONTEXT_CHARS:], suffix[:ANCHOR_CONTEXT_CHARS])
+        match = locate_anchor(text, around)
+        if match.found:
+            hint = match.start
     return make_anchor(text, text[start:end], hint=hint if hint is not None else start)

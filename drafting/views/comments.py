@@ -61,6 +61,8 @@ def _add_comment(
                 parent=parent,
                 quote=data["quote"],
                 quote_version=data["quote_version"],
+                quote_prefix=data["quote_prefix"],
+                quote_suffix=data["quote_suffix"],
             ),
         )
     except ValidationError as error:

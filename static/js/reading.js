@@ -135,6 +135,8 @@
       if (action === "comment") {
         setValue("id_quote", captured.text);
         setValue("id_quote_version", prose.dataset.version || "");
+        setValue("id_quote_prefix", captured.prefix);
+        setValue("id_quote_suffix", captured.suffix);
         focusField(form, "id_body");
       } else {
         form.open = true;
@@ -145,6 +147,15 @@
         setValue("id_suggest-replacement", captured.text);
         focusField(form, "id_suggest-replacement");
       }
+    });
+  }
+
+  // Words typed or pasted into the quote by hand were not selected: their surroundings are unknown.
+  var quoteField = document.getElementById("id_quote");
+  if (quoteField) {
+    quoteField.addEventListener("input", function () {
+      setValue("id_quote_prefix", "");
+      setValue("id_quote_suffix", "");
     });
   }
 

@@ -211,3 +211,41 @@ def test_section_page_with_marks_panel_and_forms_and_the_document_pass_axe(
     page.goto(f"{live_server.url}/concept/{demo_concept.concept.pk}/document/")
     found += audit(page, "document")
     assert found == [], "\n".join(found)
+
+
+SELECT_LAST = """([selector, words]) => {
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let found = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let at = node.data.indexOf(words); at >= 0; at = node.data.indexOf(words, at + 1)) found = [node, at];
+  }
+  const range = document.createRange();
+  range.setStart(found[0], found[1]);
+  range.setEnd(found[0], found[1] + words.length);
+  window.getSelection().removeAllRanges();
+  window.getSelection().addRange(range);
+}"""
+
+
+def test_a_word_that_occurs_twice_is_marked_where_it_was_selected(page: Page, live_server, demo_expert, demo_concept):
+    section = demo_concept.goals
+    section.refresh_from_db()
+    services.section_edit(
+        section=section, base_version=section.version, user=demo_expert, summary="Повтор",
+        body="- Единство народа.\n- Язык народа.\n- Культура народа.",
+    )  # fmt: skip
+    words = "народа"  # in each of the three goals: the third is selected
+    sign_in(page, live_server, "demo-expert")
+    page.goto(f"{live_server.url}{section.get_absolute_url()}")
+    page.evaluate(SELECT_LAST, [f'.prose[data-section="{section.pk}"]', words])
+    page.get_by_role("group", name="Selected passage").get_by_role("button", name="Comment").click()
+    page.get_by_role("textbox", name="Comment", exact=True).fill("О культуре.")
+    page.locator("#new-comment").get_by_role("button", name="Comment").click()
+    expect(page).to_have_url(re.compile(r"#comment-\d+$"))
+
+    comment = Comment.objects.get()
+    assert comment.quote == words and comment.quote_prefix.endswith("Культура ")
+    mark = page.locator(f"#mark-{comment.pk}")
+    expect(mark).to_have_text(words)
+    expect(page.locator("li", has=mark)).to_contain_text("Культура")

@@ -210,3 +210,22 @@ def test_proposal_page_with_many_highlighted_threads_uses_a_fixed_number_of_quer
     with django_assert_max_num_queries(14):
         page = coordinator_client.get(proposal.get_absolute_url()).text
     assert page.count('class="mark-ref"') == 14
+
+
+def test_a_quote_of_a_repeated_word_in_a_proposal_is_anchored_at_the_selected_occurrence(
+    expert_client, concept, expert
+):
+
+    section = make_section(concept, "Повтор", "Единство народа.", user=expert)
+    proposal = services.proposal_create_amendment(
+        section=section, author=expert, title="T", text="Единство народа. Культура народа.", rationale="R",
+        base_version=1,
+    )  # fmt: skip
+    response = expert_client.post(
+        reverse("drafting:proposal-comment-add", args=[proposal.pk]),
+        {"body": "О культуре.", "quote": "народа", "quote_prefix": "Культура ", "quote_suffix": ".",
+         "submission": new_submission_token()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.quote_prefix.endswith("Культура ")

@@ -501,3 +501,12 @@ def test_an_accepted_change_is_taken_out_and_the_persons_own_edit_stays(first, s
     if changed == first or edited == second:
         return
     assert take_out(base, uploaded, change) == f"{first}\n\n{edited}"
+
+
+def test_a_selection_of_a_repeated_word_is_anchored_where_its_surroundings_say():
+    from drafting.text import anchor_from_selection
+
+    text = "Единство народа. Язык народа. Культура народа."
+    assert anchor_from_selection(text, "народа").prefix.endswith("Единство ")
+    chosen = anchor_from_selection(text, "народа", prefix="Культура ", suffix=".")
+    assert chosen.prefix.endswith("Культура ") and chosen.suffix == "."
