@@ -21,8 +21,15 @@ from drafting.forms.comments import (
     SuggestionForm,
 )
 from drafting.forms.editions import EditionForm
-from drafting.forms.meetings import MeetingChangeForm, MeetingForm, MeetingRecordForm, OutcomeForm, validate_http_url
-from drafting.forms.parallel import ParallelConfirmForm, ParallelTextForm
+from drafting.forms.meetings import (
+    MeetingCancelForm,
+    MeetingChangeForm,
+    MeetingForm,
+    MeetingRecordForm,
+    OutcomeForm,
+    validate_http_url,
+)
+from drafting.forms.parallel import LOST_REVERT_BASE, ParallelConfirmForm, ParallelRevertForm, ParallelTextForm
 from drafting.forms.proposals import (
     MergeForm,
     MergeOverObjectionsForm,
@@ -51,12 +58,15 @@ __all__ = [
     "QuotedCommentForm",
     "SuggestionForm",
     "EditionForm",
+    "MeetingCancelForm",
     "MeetingChangeForm",
     "MeetingForm",
     "MeetingRecordForm",
     "OutcomeForm",
     "validate_http_url",
+    "LOST_REVERT_BASE",
     "ParallelConfirmForm",
+    "ParallelRevertForm",
     "ParallelTextForm",
     "MergeForm",
     "MergeOverObjectionsForm",

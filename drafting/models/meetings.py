@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -88,6 +89,11 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def has_begun(self) -> bool:
+        """Begun or over: such a meeting can no longer be cancelled."""
+        return self.starts_at <= timezone.now()
 
     @property
     def html(self):

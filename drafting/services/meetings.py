@@ -231,7 +231,7 @@ def meeting_cancel(*, meeting: Meeting, user, reason: str = "") -> Meeting:
     locked = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
     if locked.is_cancelled:
         raise _cancelled_error(locked, _("The meeting “%(title)s” was already cancelled."))
-    if locked.starts_at <= timezone.now():
+    if locked.has_begun:
         raise ValidationError(
             _("The meeting “%(title)s” has already begun or taken place: it can no longer be cancelled.")
             % {"title": locked.title},

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from drafting import selectors, services
-from drafting.forms import MeetingChangeForm, MeetingForm, MeetingRecordForm, OutcomeForm
-from drafting.forms.meetings import MeetingCancelForm
+from drafting.forms import MeetingCancelForm, MeetingChangeForm, MeetingForm, MeetingRecordForm, OutcomeForm
 from drafting.models import AgendaItem, Meeting
 from drafting.selectors.meetings import meeting_invitees
 from drafting.selectors.sentences import person_name
@@ -84,7 +83,7 @@ def _render_meeting(request, meeting, record_form=None, status=200, outcome_form
             "can_record": request.user.has_perm("drafting.run_meeting") and not meeting.is_cancelled,
             "is_watching": is_watching(request.user, meeting=meeting),
             "invitees": meeting_invitees(meeting),
-            "can_cancel": not meeting.is_cancelled and meeting.starts_at > timezone.now(),
+            "can_cancel": not meeting.is_cancelled and not meeting.has_begun,
             "cancelled_by_name": person_name(meeting.cancelled_by) if meeting.is_cancelled else "",
         },
         status=status,
@@ -218,7 +217,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(meeting)
         messages.success(request, _("Meeting cancelled; the invited get a cancellation for their calendars."))
         return redirect(meeting)
-    if meeting.starts_at <= timezone.now():
+    if meeting.has_begun:
         messages.error(
             request,
             _("The meeting “%(title)s” has already begun or taken place: it can no longer be cancelled.")

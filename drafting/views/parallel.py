@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from drafting import selectors
-from drafting.forms import ParallelConfirmForm, ParallelTextForm, RevertForm
-from drafting.forms.parallel import LOST_REVERT_BASE, ParallelRevertForm
+from drafting.forms import LOST_REVERT_BASE, ParallelConfirmForm, ParallelRevertForm, ParallelTextForm, RevertForm
 from drafting.markdown import MarkdownTooComplex
 from drafting.models import ParallelText
 from drafting.selectors import parallel as parallel_selectors

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from drafting.models import Meeting, Notice, Position, ProposalQuerySet
+from drafting.selectors.meetings import meeting_audience
 from members.models import Expert
 from notifications.categories import Category, Frequency
 from notifications.models import Mail
@@ -105,9 +106,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
     tomorrow = now.astimezone(local_zone()).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time.min, local_zone())
     meetings = list(
-        Meeting.objects.filter(
-            starts_at__gte=start, starts_at__lt=start + timedelta(days=1), cancelled_at__isnull=True
-        ).prefetch_related(Prefetch("invitees", queryset=Expert.objects.only("pk", "user_id")))
+        Meeting.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1), cancelled_at__isnull=True)
     )
     if not meetings:
         return 0
@@ -124,17 +123,11 @@ def reminders_send(*, now: datetime | None = None) -> int:
     mails = [
         Mail(recipient_id=pk, kind=Mail.Kind.REMINDER, category=Category.MEETING, meeting=meeting, key=keys[meeting.pk])
         for meeting in meetings
-        for pk in sorted(_invited(meeting, members))
+        for pk in sorted(members.intersection(meeting_audience(meeting.pk)))  # a query per meeting of tomorrow
         if (pk, keys[meeting.pk]) not in done
     ]
     outbox.queue(mails)
     return len(mails)
-
-
-def _invited(meeting: Meeting, members: set[int]) -> set[int]:
-    """Of `members` (active, reachable, taking meeting mail), the ones this meeting invites."""
-    named = {expert.user_id for expert in meeting.invitees.all()}
-    return members & named if named else members
 
 
 def reminders_withdraw(*, meeting: Meeting) -> int:

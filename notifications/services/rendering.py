@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from drafting.models import Activity, AgendaItem, Notice
+from drafting.selectors.meetings import meeting_next_sequence
 from drafting.selectors.sentences import activity_line, person_name
 from members.services import language_for
 from notifications.categories import Category
@@ -163,13 +164,7 @@ def build_message(mail: Mail) -> EmailMultiAlternatives:
             if mail.kind != Mail.Kind.MINUTES:
                 sequence = mail.data.get("sequence", 0)
                 if mail.kind == Mail.Kind.REMINDER:  # the event as it stands, so calendars accept it
-                    sequence = max(
-                        Activity.objects.filter(
-                            meeting=meeting, verb__in=[Activity.Verb.SCHEDULED, Activity.Verb.RESCHEDULED]
-                        ).count()
-                        - 1,
-                        0,
-                    )
+                    sequence = max(meeting_next_sequence(meeting) - 1, 0)
                 context["attachment"] = meeting_ics(
                     meeting,
                     sequence=sequence,

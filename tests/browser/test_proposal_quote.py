@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from drafting import services
 from drafting.models import Comment
 from tests.browser.conftest import PURPOSE_BODY, PURPOSE_MIDDLE, sign_in
+from tests.browser.test_reading_journeys import SELECT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,24 +44,6 @@ WORDS_BOX = """([selector, first, last]) => {
   const rects = range.getClientRects();
   const a = rects[0], b = rects[rects.length - 1];
   return [a.left + 1, a.top + a.height / 2, b.right - 1, b.top + b.height / 2];
-}"""
-
-# A selection made with the Selection API, as a long press or the keyboard would leave it.
-SELECT = """([selector, words]) => {
-  const root = document.querySelector(selector);
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(words);
-    if (at >= 0) {
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + words.length);
-      window.getSelection().removeAllRanges();
-      window.getSelection().addRange(range);
-      return true;
-    }
-  }
-  return false;
 }"""
 
 SELECT_INTO_RATIONALE = """([selector, words]) => {
